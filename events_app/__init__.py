@@ -1,0 +1,104 @@
+"""Community Events: the LMLIP's community meetings, neighbourhood events and workshops."""
+import logging
+import os
+from pathlib import Path
+
+from flask import Flask, render_template, request
+
+from config import Config, ProductionConfig, config_from_environment
+
+from .extensions import babel, csrf, db, migrate
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config_object: type[Config] | None = None) -> Flask:
+    """Build the application; `config_object` defaults to the environment's choice."""
+    config_object = config_object or config_from_environment()
+    if issubclass(config_object, ProductionConfig):
+        config_object.check()
+
+    app = Flask(
+        __name__,
+        instance_path=str(PROJECT_ROOT / "instance"),
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    app.config.from_object(config_object)
+    configure_database(app)
+    app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["SITE_TIMEZONE"]
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(PROJECT_ROOT / "translations")
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_template_helpers(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    return app
+
+
+def configure_database(app: Flask) -> None:
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        os.makedirs(app.instance_path, exist_ok=True)
+        app.config["SQLALCHEMY_DATABASE_URI"] = (
+            f"sqlite:///{Path(app.instance_path) / 'events.db'}"
+        )
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # Writers wait for each other instead of failing with "database is locked".
+        options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}))
+        options.setdefault("connect_args", {"timeout": 30})
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+
+
+def register_extensions(app: Flask) -> None:
+    from . import models  # noqa: F401  (every model known to the metadata)
+    from .i18n import select_locale
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        with app.app_context():
+            from .dbutil import configure_sqlite
+
+            configure_sqlite(db.engine)
+
+
+def register_blueprints(app: Flask) -> None:
+    from .councils import bp as councils_bp
+    from .events import bp as events_bp
+    from .health import bp as health_bp
+
+    app.register_blueprint(events_bp)
+    app.register_blueprint(councils_bp)
+    app.register_blueprint(health_bp)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from . import templating
+    from .i18n import remember_locale
+
+    templating.init_app(app)
+    app.after_request(remember_locale)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    def render_error(error):
+        code = getattr(error, "code", 500) or 500
+        if code >= 500:
+            db.session.rollback()
+        template = "errors/404.html" if code == 404 else "errors/error.html"
+        return render_template(template, code=code, error=error), code
+
+    for code in (400, 403, 404, 405, 500):
+        app.register_error_handler(code, render_error)
+
+
+def register_commands(app: Flask) -> None:
+    from .demo import seed_cli
+
+    app.cli.add_command(seed_cli)
+    if not app.debug and not app.testing:
+        logging.basicConfig(level=logging.INFO)

@@ -1,0 +1,29 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, SelectField
+from wtforms.validators import Optional
+
+from .models import KIND_LABELS
+
+
+class EventFilterForm(FlaskForm):
+    """The filters of `/events`, read from the query string (a GET form)."""
+
+    class Meta:
+        csrf = False  # a search, not a change: safe to link to and bookmark
+
+    council = SelectField(_l("Sub-council"), validators=[Optional()], validate_choice=True)
+    theme = SelectField(_l("Theme"), validators=[Optional()], validate_choice=True)
+    kind = SelectField(_l("Kind of event"), validators=[Optional()], validate_choice=True)
+    from_ = DateField(
+        _l("From"),
+        name="from",
+        validators=[Optional()],
+        description=_l("Format: YYYY-MM-DD"),
+    )
+
+    def set_choices(self, councils, themes) -> None:
+        everything = [("", _l("All"))]
+        self.council.choices = everything + [(c.slug, c.localized("name")) for c in councils]
+        self.theme.choices = everything + [(t.slug, t.localized("name")) for t in themes]
+        self.kind.choices = everything + [(str(k), label) for k, label in KIND_LABELS.items()]

@@ -1,0 +1,197 @@
+import enum
+import uuid
+from datetime import datetime
+
+import markdown
+import nh3
+from markupsafe import Markup
+from sqlalchemy import JSON, Column, ForeignKey, Index, String, Table, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from flask_babel import lazy_gettext as _l
+
+from ..councils.models import Recommendation, SubCouncil, Theme
+from ..extensions import db
+from ..i18n import Localized
+from ..timeutil import UTCDateTime, now_utc
+
+
+class EventKind(enum.StrEnum):
+    COMMUNITY_MEETING = "community-meeting"
+    WORKSHOP = "workshop"
+    NEIGHBOURHOOD_EVENT = "neighbourhood-event"
+    COUNCIL_MEETING = "council-meeting"
+
+
+class EventStatus(enum.StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    CANCELLED = "cancelled"
+
+
+KIND_LABELS = {
+    EventKind.COMMUNITY_MEETING: _l("Community meeting"),
+    EventKind.WORKSHOP: _l("Workshop"),
+    EventKind.NEIGHBOURHOOD_EVENT: _l("Neighbourhood event"),
+    EventKind.COUNCIL_MEETING: _l("Sub-council meeting"),
+}
+
+STATUS_LABELS = {
+    EventStatus.DRAFT: _l("Draft"),
+    EventStatus.PUBLISHED: _l("Published"),
+    EventStatus.CANCELLED: _l("Cancelled"),
+}
+
+
+def _in(column: str, values) -> str:
+    return f"{column} IN ({', '.join(repr(str(v)) for v in values)})"
+
+
+event_themes = Table(
+    "event_theme",
+    db.metadata,
+    Column("event_id", ForeignKey("event.id", ondelete="CASCADE"), primary_key=True),
+    Column("theme_id", ForeignKey("theme.id", ondelete="CASCADE"), primary_key=True),
+)
+
+event_recommendations = Table(
+    "event_recommendation",
+    db.metadata,
+    Column("event_id", ForeignKey("event.id", ondelete="CASCADE"), primary_key=True),
+    Column(
+        "recommendation_id",
+        ForeignKey("recommendation.id", ondelete="CASCADE"),
+        primary_key=True,
+        index=True,
+    ),
+)
+
+
+class Venue(db.Model):
+    __tablename__ = "venue"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    address: Mapped[str] = mapped_column(String(300))
+    accessibility_notes: Mapped[str] = mapped_column(Text, default="")
+    map_url: Mapped[str | None] = mapped_column(String(500))
+
+    def __repr__(self) -> str:
+        return f"<Venue {self.slug}>"
+
+
+# Markdown from staff becomes HTML; nh3 keeps only harmless tags and
+# attributes, so a pasted <script> or onclick= never reaches a reader.
+ALLOWED_TAGS = {
+    "p", "br", "strong", "em", "b", "i", "ul", "ol", "li", "a", "blockquote",
+    "code", "pre", "h2", "h3", "h4", "hr",
+}
+
+
+def render_markdown(text: str) -> Markup:
+    html = markdown.markdown(text or "", extensions=["sane_lists"])
+    return Markup(
+        nh3.clean(
+            html,
+            tags=ALLOWED_TAGS,
+            attributes={"a": {"href", "title"}},
+            url_schemes={"http", "https", "mailto"},
+            link_rel="noopener noreferrer nofollow",
+        )
+    )
+
+
+def new_uid() -> str:
+    return uuid.uuid4().hex
+
+
+class Event(Localized, db.Model):
+    __tablename__ = "event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(120), unique=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    title: Mapped[str] = mapped_column(String(200))
+    title_fr: Mapped[str | None] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(String(500), default="")
+    summary_fr: Mapped[str | None] = mapped_column(String(500))
+    description: Mapped[str] = mapped_column(Text, default="")
+    start_dt: Mapped[datetime] = mapped_column(UTCDateTime)
+    end_dt: Mapped[datetime] = mapped_column(UTCDateTime)
+    venue_id: Mapped[int | None] = mapped_column(ForeignKey("venue.id"), index=True)
+    online_url: Mapped[str | None] = mapped_column(String(500))
+    # Empty for partnership-wide events organised by the central council.
+    council_id: Mapped[int | None] = mapped_column(ForeignKey("sub_council.id"), index=True)
+    presenter: Mapped[str | None] = mapped_column(String(200))
+    # ISO 639 codes of the languages the event is held or interpreted in.
+    languages: Mapped[list[str]] = mapped_column(JSON, default=list)
+    accessibility_notes: Mapped[str] = mapped_column(Text, default="")
+    interpretation_notes: Mapped[str] = mapped_column(Text, default="")
+    childcare_notes: Mapped[str] = mapped_column(Text, default="")
+    capacity: Mapped[int | None] = mapped_column()
+    status: Mapped[str] = mapped_column(String(16), default=EventStatus.DRAFT)
+    parent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("event.id", ondelete="CASCADE"), index=True
+    )
+    # For calendars: the UID never changes; SEQUENCE grows with every change
+    # of time, place, title or status (RFC 5545 §3.8.7.4).
+    uid: Mapped[str] = mapped_column(String(64), unique=True, default=new_uid)
+    sequence: Mapped[int] = mapped_column(default=0)
+    created_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    updated_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, onupdate=now_utc)
+
+    __table_args__ = (
+        db.CheckConstraint(_in("kind", EventKind), name="kind_known"),
+        db.CheckConstraint(_in("status", EventStatus), name="status_known"),
+        db.CheckConstraint("end_dt > start_dt", name="ends_after_start"),
+        db.CheckConstraint("capacity IS NULL OR capacity >= 0", name="capacity_not_negative"),
+        Index("ix_event_status_start_dt", "status", "start_dt"),
+    )
+
+    # Listing pages show these with every event: loaded in one query by the
+    # listing's options (selectinload), never lazily per row.
+    venue: Mapped[Venue | None] = relationship()
+    council: Mapped[SubCouncil | None] = relationship()
+    themes: Mapped[list[Theme]] = relationship(secondary=event_themes, order_by=Theme.position)
+    recommendations: Mapped[list[Recommendation]] = relationship(
+        secondary=event_recommendations,
+        order_by=Recommendation.position,
+        backref="events",
+    )
+    parent: Mapped["Event | None"] = relationship(back_populates="sessions", remote_side=[id])
+    sessions: Mapped[list["Event"]] = relationship(
+        back_populates="parent",
+        order_by=lambda: [Event.start_dt, Event.id],
+        cascade="all, delete-orphan",
+    )
+
+    def __repr__(self) -> str:
+        return f"<Event {self.slug}>"
+
+    @property
+    def description_html(self) -> Markup:
+        return render_markdown(self.description)
+
+    @property
+    def kind_label(self) -> str:
+        return KIND_LABELS[EventKind(self.kind)]
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == EventStatus.PUBLISHED
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == EventStatus.CANCELLED
+
+    @property
+    def public_sessions(self) -> list["Event"]:
+        return [s for s in self.sessions if s.status != EventStatus.DRAFT]
+
+    def session_slots(self) -> list[tuple[datetime, datetime, list["Event"]]]:
+        """Sessions grouped by time slot: parallel sessions share a row of the timetable."""
+        slots: dict[tuple[datetime, datetime], list[Event]] = {}
+        for session in self.public_sessions:
+            slots.setdefault((session.start_dt, session.end_dt), []).append(session)
+        return [(start, end, items) for (start, end), items in sorted(slots.items())]

@@ -1,0 +1,50 @@
+from flask import Blueprint, abort, current_app, render_template, request
+from sqlalchemy import select
+
+from ..councils.models import SubCouncil, Theme
+from ..extensions import db
+from ..timeutil import now_utc
+from . import services
+from .forms import EventFilterForm
+
+bp = Blueprint("events", __name__)
+
+
+@bp.get("/")
+def home():
+    days = services.events_by_day(db.session, now_utc(), current_app.config["HOME_DAYS_AHEAD"])
+    return render_template("events/home.html", days=days)
+
+
+@bp.get("/events")
+def index():
+    form = EventFilterForm(formdata=request.args)
+    form.set_choices(
+        db.session.scalars(select(SubCouncil).order_by(SubCouncil.position, SubCouncil.name)),
+        db.session.scalars(select(Theme).order_by(Theme.position)),
+    )
+    valid = form.validate()
+    filters = services.EventFilter()
+    if valid:
+        filters = services.EventFilter(
+            council=form.council.data or None,
+            theme=form.theme.data or None,
+            kind=form.kind.data or None,
+            from_date=form.from_.data,
+        )
+    page = services.find_events(
+        db.session,
+        now_utc(),
+        filters,
+        page=request.args.get("page", 1, type=int),
+        per_page=current_app.config["EVENTS_PER_PAGE"],
+    )
+    return render_template("events/index.html", form=form, page=page), 200 if valid else 400
+
+
+@bp.get("/events/<slug>")
+def detail(slug: str):
+    event = services.get_public_event(db.session, slug)
+    if event is None:
+        abort(404)
+    return render_template("events/detail.html", event=event, now=now_utc())

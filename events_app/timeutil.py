@@ -1,0 +1,76 @@
+"""Time: stored as UTC, shown in the site's zone.
+
+Every datetime inside the application is timezone-aware. The database keeps
+UTC; `UTCDateTime` makes SQLite (which has no time zones) and PostgreSQL
+(`timestamp with time zone`) return the same aware UTC values.
+"""
+from datetime import date, datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from sqlalchemy import DateTime
+from sqlalchemy.types import TypeDecorator
+
+
+class UTCDateTime(TypeDecorator):
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r}: store aware datetimes only")
+        value = value.astimezone(timezone.utc)
+        if dialect.name == "sqlite":
+            # Stored without an offset so that string comparison in SQL
+            # orders correctly; every stored value is UTC.
+            return value.replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc)
+
+
+def now_utc() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def site_zone() -> ZoneInfo:
+    return ZoneInfo(current_app.config["SITE_TIMEZONE"])
+
+
+def to_local(value: datetime, zone: ZoneInfo | None = None) -> datetime:
+    return value.astimezone(zone or site_zone())
+
+
+def local_to_utc(value: datetime, zone: ZoneInfo | None = None) -> datetime:
+    """Interpret a wall-clock time in the site zone and return it in UTC.
+
+    In the repeated hour of the fall-back night `fold` chooses the occurrence
+    (0: the first, daylight time; 1: the second, standard time). A time in the
+    hour skipped at spring-forward does not exist; it is moved forward by the
+    gap, as the clock on the wall would read it.
+    """
+    zone = zone or site_zone()
+    if value.tzinfo is not None:
+        return value.astimezone(timezone.utc)
+    # PEP 495: with fold=0 a time in the spring-forward gap takes the offset
+    # in force before the gap, so 02:30 becomes 03:30 daylight time.
+    return value.replace(tzinfo=zone).astimezone(timezone.utc)
+
+
+def local_day_bounds(day: date, zone: ZoneInfo | None = None) -> tuple[datetime, datetime]:
+    """The UTC instants at which a local calendar day begins and ends."""
+    zone = zone or site_zone()
+    start = datetime.combine(day, time.min).replace(tzinfo=zone)
+    end = datetime.combine(day + timedelta(days=1), time.min).replace(tzinfo=zone)
+    return start.astimezone(timezone.utc), end.astimezone(timezone.utc)
+
+
+def local_today(now: datetime, zone: ZoneInfo | None = None) -> date:
+    return to_local(now, zone).date()
