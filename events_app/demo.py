@@ -152,6 +152,42 @@ VENUES = [
 ]
 
 
+NEIGHBOURHOOD_FR = {
+    "Welcome Potluck in East London": (
+        "Repas-partage de bienvenue dans l’est de London",
+        "Apportez un plat de chez vous et rencontrez vos voisins. Les familles sont les bienvenues.",
+    ),
+    "Know Your Rights as a Tenant": (
+        "Connaître ses droits de locataire",
+        "Baux, augmentations de loyer et réparations expliqués par une clinique juridique communautaire.",
+    ),
+    "Newcomer Coffee Morning in Strathroy": (
+        "Café-rencontre des nouveaux arrivants à Strathroy",
+        "Café, pratique de la conversation et information sur les services du comté de Middlesex.",
+    ),
+    "Parenting in Canada: a conversation": (
+        "Être parent au Canada : une conversation",
+        "École, discipline et protection de l’enfance : des parents qui sont passés par là répondent à vos questions.",
+    ),
+    "ESL Options Open House": (
+        "Portes ouvertes : les cours d’anglais langue seconde",
+        "Cours d’anglais le soir, la fin de semaine et en ligne réunis dans une même salle : trouvez celui qui convient à votre semaine.",
+    ),
+    "Peer Mentoring for Job Seekers: Kick-off": (
+        "Mentorat par les pairs pour chercheurs d’emploi : lancement",
+        "Rencontrez des mentors qui ont trouvé un emploi dans leur domaine.",
+    ),
+    "Fall Harvest Neighbourhood Festival": (
+        "Fête de quartier des récoltes d’automne",
+        "Musique, nourriture et jeux pour toute la famille.",
+    ),
+    "Recognising Elder Abuse": (
+        "Reconnaître la maltraitance des aînés",
+        "Une séance d’information pour les familles et les proches aidants.",
+    ),
+}
+
+
 def next_march_7(today: date) -> date:
     """The next 7 March after today."""
     candidate = date(today.year, 3, 7)
@@ -260,20 +296,24 @@ def seed_demo(now: datetime) -> None:
     workshops = [
         ("common-assessment-process", 10, 0, 11, 30, "Common Assessment Process",
          "Processus d’évaluation commun", None, "employment", ["EM-4", "EM-1"],
-         "How the Employment Sector Council’s shared intake process works, and what it means for job seekers."),
+         "How the Employment Sector Council’s shared intake process works, and what it means for job seekers.",
+         "Comment fonctionne le processus d’accueil commun du conseil du secteur de l’emploi, et ce qu’il change pour les chercheurs d’emploi."),
         ("journeys-to-canada", 10, 0, 11, 30, "Journeys to Canada", "Parcours vers le Canada", None,
          "health-and-wellbeing", ["HW-3"],
-         "Newcomers and refugees share the journeys that brought them to London and Middlesex."),
+         "Newcomers and refugees share the journeys that brought them to London and Middlesex.",
+         "Des personnes nouvellement arrivées et réfugiées racontent le parcours qui les a menées à London et dans le comté de Middlesex."),
         ("breath-self-care", 13, 0, 14, 30, "Breath – self-care in stressful times",
          "Respirer – prendre soin de soi en période de stress", "Opening Doors Project",
          "health-and-wellbeing", ["HW-2"],
-         "Breathing and grounding practices anyone can use when settling in feels overwhelming."),
+         "Breathing and grounding practices anyone can use when settling in feels overwhelming.",
+         "Des exercices de respiration et d’ancrage à la portée de tous quand l’installation devient trop lourde."),
         ("building-bridges-anti-racism-101", 13, 0, 14, 30, "Building Bridges: Anti-racism 101",
          "Bâtir des ponts : l’antiracisme 101", "Opening Doors Project",
          "health-and-wellbeing", ["HW-1"],
-         "What racism looks like in everyday services, and what each of us can do about it."),
+         "What racism looks like in everyday services, and what each of us can do about it.",
+         "À quoi ressemble le racisme dans les services de tous les jours, et ce que chacun peut faire."),
     ]
-    for slug, h1, m1, h2, m2, title, title_fr, presenter, council, codes, summary in workshops:
+    for slug, h1, m1, h2, m2, title, title_fr, presenter, council, codes, summary, summary_fr in workshops:
         event(
             f"{slug}-{march7.isoformat()}",
             kind=EventKind.WORKSHOP,
@@ -281,6 +321,7 @@ def seed_demo(now: datetime) -> None:
             title=title,
             title_fr=title_fr,
             summary=summary,
+            summary_fr=summary_fr,
             start_dt=at(march7, h1, m1),
             end_dt=at(march7, h2, m2),
             venue=venues["central-library"],
@@ -353,11 +394,14 @@ def seed_demo(now: datetime) -> None:
          ["JP-1"], ["communication-and-access-to-information"], 40, ["en", "ar"]),
     ]
     for slug, days, h1, h2, venue, title, summary, council, codes, theme_slugs, capacity, languages in neighbourhood:
+        title_fr, summary_fr = NEIGHBOURHOOD_FR[title]
         event(
             slug,
             kind=EventKind.NEIGHBOURHOOD_EVENT,
             title=title,
+            title_fr=title_fr,
             summary=summary,
+            summary_fr=summary_fr,
             start_dt=at(today + timedelta(days=days), h1),
             end_dt=at(today + timedelta(days=days), h2),
             venue=venues[venue],
