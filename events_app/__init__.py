@@ -3,7 +3,7 @@ import logging
 import os
 from pathlib import Path
 
-from flask import Flask, render_template, request
+from flask import Flask, abort, render_template, request
 
 from config import Config, ProductionConfig, config_from_environment
 
@@ -94,6 +94,13 @@ def register_errorhandlers(app: Flask) -> None:
 
     for code in (400, 403, 404, 405, 500):
         app.register_error_handler(code, render_error)
+
+    @app.before_request
+    def refuse_nul_in_path():
+        # No slug or code holds a NUL byte, and PostgreSQL refuses one in a
+        # query parameter: answer "not found" before asking the database.
+        if "\x00" in request.path:
+            abort(404)
 
 
 def register_commands(app: Flask) -> None:

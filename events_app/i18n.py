@@ -19,6 +19,9 @@ def select_locale() -> str:
 
 def remember_locale(response):
     """Keep the language chosen with `?lang=` for the next pages."""
+    # The same address answers in the reader's language: tell caches so.
+    response.vary.add("Accept-Language")
+    response.vary.add("Cookie")
     asked = request.args.get("lang")
     if asked in current_app.config["LANGUAGES"] and request.cookies.get(LANG_COOKIE) != asked:
         response.set_cookie(

@@ -3,14 +3,14 @@
 Every function takes the session and `now`; none reads the clock itself.
 """
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import Session, aliased, selectinload
 
 from ..councils.models import Recommendation, SubCouncil, Theme
-from ..timeutil import local_day_bounds, local_today, to_local
-from .models import Event, EventStatus, event_recommendations, event_themes
+from ..timeutil import local_day_bounds, local_to_utc, local_today, to_local
+from .models import Event, EventKind, EventStatus, event_recommendations, event_themes
 
 # Shown to the public: published events, and cancelled ones so that people who
 # planned to come learn of the cancellation.
@@ -71,7 +71,9 @@ def _matches(criteria):
 def _filter_conditions(filters: EventFilter, now: datetime) -> list:
     conditions = [Event.parent_id.is_(None), Event.status.in_(PUBLIC_STATUSES)]
     if filters.from_date:
-        conditions.append(Event.end_dt > local_day_bounds(filters.from_date)[0])
+        # Only the start of the day: the end of 9999-12-31 is past datetime.max.
+        day_start = local_to_utc(datetime.combine(filters.from_date, time.min))
+        conditions.append(Event.end_dt > day_start)
     else:
         conditions.append(Event.end_dt > now)
     if filters.kind:
@@ -98,8 +100,10 @@ def find_events(
 ) -> Page:
     """Upcoming public events (top level; sessions under their meeting), paginated."""
     conditions = _filter_conditions(filters, now)
-    total = session.scalar(select(func.count()).select_from(Event).where(*conditions))
-    page = max(1, page)
+    total = session.scalar(select(func.count()).select_from(Event).where(*conditions)) or 0
+    # Past the last page, the last page: ?page=99999999999999999999 must not
+    # reach the database (an OFFSET beyond 64 bits fails on both).
+    page = min(max(1, page), max(1, -(-total // per_page)))
     items = session.scalars(
         select(Event)
         .where(*conditions)
@@ -136,6 +140,24 @@ def events_by_day(
     for event in events:
         grouped.setdefault(to_local(event.start_dt).date(), []).append(event)
     return list(grouped.items())
+
+
+def upcoming_community_meetings(session: Session, now: datetime, limit: int = 3) -> list[Event]:
+    """The next community meetings, however far off: the home page features them."""
+    return list(
+        session.scalars(
+            select(Event)
+            .where(
+                Event.parent_id.is_(None),
+                Event.kind == EventKind.COMMUNITY_MEETING,
+                Event.status.in_(PUBLIC_STATUSES),
+                Event.end_dt > now,
+            )
+            .options(*_listing_options())
+            .order_by(Event.start_dt, Event.id)
+            .limit(limit)
+        ).all()
+    )
 
 
 def get_public_event(session: Session, slug: str) -> Event | None:
@@ -196,7 +218,8 @@ def upcoming_events_for_council(
                 Event.end_dt > now,
                 or_(Event.council_id == council.id, addresses_council),
             )
-            .options(selectinload(Event.venue), selectinload(Event.parent))
+            # Shown as event cards (council, sessions) named with their meeting.
+            .options(*_listing_options(), selectinload(Event.parent))
             .order_by(Event.start_dt, Event.id)
             .limit(limit)
         ).all()

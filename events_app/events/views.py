@@ -12,8 +12,12 @@ bp = Blueprint("events", __name__)
 
 @bp.get("/")
 def home():
-    days = services.events_by_day(db.session, now_utc(), current_app.config["HOME_DAYS_AHEAD"])
-    return render_template("events/home.html", days=days)
+    now = now_utc()
+    return render_template(
+        "events/home.html",
+        meetings=services.upcoming_community_meetings(db.session, now),
+        days=services.events_by_day(db.session, now, current_app.config["HOME_DAYS_AHEAD"]),
+    )
 
 
 @bp.get("/events")

@@ -1,0 +1,153 @@
+"""Real-browser fixtures: the demo site served live, and one headless Chromium.
+
+Self-contained: nothing here depends on the fixtures of tests/conftest.py.
+The app runs on its own temporary SQLite file, never on `TEST_DATABASE_URL`:
+the demo content seeded here must not meet the rest of the suite's database,
+which is emptied after every test.
+
+The browser is Debian's Chromium at /usr/bin/chromium. Playwright never
+downloads a browser here; without Chromium the browser tests are skipped.
+"""
+import os
+import socket
+import sys
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+# config.py lives at the project root, which `.venv/bin/pytest` does not put
+# on sys.path by itself.
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+CHROMIUM = Path("/usr/bin/chromium")
+AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+NARROW = {"width": 360, "height": 740}
+
+
+@dataclass(frozen=True)
+class LiveSite:
+    url: str
+    meeting_slug: str
+    workshop_slug: str
+
+    def __call__(self, path: str) -> str:
+        return self.url + path
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def live_site(tmp_path_factory):
+    """The demo content served on 127.0.0.1 for the whole session."""
+    from werkzeug.serving import make_server
+
+    from config import TestConfig
+    from events_app import create_app
+    from events_app.demo import next_march_7, seed_demo
+    from events_app.extensions import db
+    from events_app.timeutil import local_today, now_utc
+
+    db_file = tmp_path_factory.mktemp("browser-db") / "browser.db"
+    config = type(
+        "BrowserTestConfig",
+        (TestConfig,),
+        {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_file}"},
+    )
+    app = create_app(config)
+    # The pages decide what is "upcoming" from the real clock, so the demo is
+    # seeded relative to the real clock too (the demo's own dates move with it).
+    now = now_utc()
+    with app.app_context():
+        db.create_all()
+        seed_demo(now)
+        db.session.commit()
+        march7 = next_march_7(local_today(now)).isoformat()
+        db.session.remove()
+
+    port = _free_port()
+    server = make_server("127.0.0.1", port, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="live-site", daemon=True)
+    thread.start()
+    try:
+        yield LiveSite(
+            url=f"http://127.0.0.1:{port}",
+            meeting_slug=f"community-meeting-{march7}",
+            workshop_slug=f"breath-self-care-{march7}",
+        )
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+        with app.app_context():
+            db.session.remove()
+            for engine in db.engines.values():
+                engine.dispose()
+
+
+def skip_or_fail(reason: str):
+    """Skip on a laptop without the tools; CI sets REQUIRE_BROWSER_TESTS=1 and
+    must not pass by skipping."""
+    if os.environ.get("REQUIRE_BROWSER_TESTS") == "1":
+        pytest.fail(f"REQUIRE_BROWSER_TESTS is set but {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for the session."""
+    if not CHROMIUM.exists():
+        skip_or_fail(f"browser tests need Debian's Chromium at {CHROMIUM} (apt-get install chromium)")
+    sync_api = pytest.importorskip(
+        "playwright.sync_api", reason="browser tests need the playwright package (pip install -e '.[dev]')"
+    )
+    sync_playwright = sync_api.sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def axe_js():
+    if not AXE_JS.exists():
+        skip_or_fail(f"axe-core is missing at {AXE_JS}: run `npm install --no-package-lock`")
+    return AXE_JS
+
+
+@pytest.fixture
+def new_page(browser):
+    """`new_page(**context_options)`: a page in a fresh context, closed after the test."""
+    contexts = []
+
+    def new_page(**options):
+        options.setdefault("viewport", NARROW)
+        context = browser.new_context(**options)
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield new_page
+    for context in contexts:
+        context.close()

@@ -1,0 +1,76 @@
+"""axe-core (WCAG 2.1 A and AA rules) finds nothing serious or critical on any public page."""
+import json
+
+import pytest
+
+WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+BLOCKING = {"serious", "critical"}
+
+# (name, path, expected status); "{meeting}" and "{workshop}" are the demo's March 7 slugs.
+PAGES = [
+    ("home", "/", 200),
+    ("events", "/events", 200),
+    ("events-error", "/events?council=bogus&from=2027-13-45", 400),
+    ("meeting", "/events/{meeting}", 200),
+    ("workshop", "/events/{workshop}", 200),
+    ("councils", "/councils", 200),
+    ("council", "/councils/health-and-wellbeing", 200),
+    ("recommendation", "/recommendations/HW-2", 200),
+    ("not-found", "/events/no-such-event", 404),
+]
+
+
+def with_language(path: str, language: str) -> str:
+    return f"{path}{'&' if '?' in path else '?'}lang={language}"
+
+
+def describe(violations: list[dict]) -> str:
+    lines = []
+    for v in violations:
+        lines.append(f"- {v['id']} [{v['impact']}] {v['help']} ({v['helpUrl']})")
+        for node in v["nodes"]:
+            lines.append(f"    at {json.dumps(node['target'])}: {node['html'][:200]}")
+            summary = (node.get("failureSummary") or "").replace("\n", " ")
+            if summary:
+                lines.append(f"      {summary}")
+    return "\n".join(lines)
+
+
+def run_axe(page, axe_js) -> dict:
+    page.add_script_tag(path=str(axe_js))
+    return page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
+        WCAG_21_AA,
+    )
+
+
+def test_axe_reports_what_it_should(new_page, axe_js):
+    """The check itself works: a page with known faults does not pass."""
+    page = new_page()
+    page.set_content(
+        '<!doctype html><html><head><title>faulty</title></head><body><main>'
+        '<img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=">'
+        '<p style="color:#aaa;background:#fff">faint text</p>'
+        '<input type="text"></main></body></html>'
+    )
+    found = {v["id"]: v["impact"] for v in run_axe(page, axe_js)["violations"]}
+    assert {"html-has-lang", "image-alt", "color-contrast", "label"} <= found.keys(), found
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+@pytest.mark.parametrize(
+    ("path", "status"), [(path, status) for _, path, status in PAGES], ids=[name for name, _, _ in PAGES]
+)
+def test_no_serious_accessibility_violations(new_page, live_site, axe_js, path, status, language):
+    page = new_page(viewport={"width": 1280, "height": 900})
+    path = path.format(meeting=live_site.meeting_slug, workshop=live_site.workshop_slug)
+    response = page.goto(live_site(with_language(path, language)))
+    assert response.status == status
+    assert page.evaluate("() => document.documentElement.lang") == language
+
+    results = run_axe(page, axe_js)
+    assert results["passes"], "axe checked nothing"
+    blocking = [v for v in results["violations"] if v["impact"] in BLOCKING]
+    if results["violations"]:
+        print(f"axe on {path} ({language}):\n{describe(results['violations'])}")
+    assert not blocking, f"axe on {path} ({language}):\n{describe(blocking)}"

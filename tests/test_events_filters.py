@@ -1,0 +1,163 @@
+"""`/events`: filters by Sub-council, theme, kind and date; pages; bad values."""
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from htmltools import event_slugs, page
+
+UTC = timezone.utc
+
+
+@pytest.fixture
+def events(clock, make_council, make_theme, make_event):
+    """Four upcoming events and one past, related so that every filter tells them apart."""
+    employment = make_council(slug="employment", name="Employment")
+    education = make_council(slug="education", name="Education")
+    host = make_theme(slug="host-community", name="Host Community")
+    access = make_theme(slug="access-to-information", name="Access to Information")
+    day = timedelta(days=1)
+    make_event(slug="past-potluck", council=employment, themes=[host],
+               start_dt=clock.now - 10 * day)
+    make_event(slug="job-fair", kind="workshop", council=employment, themes=[host],
+               start_dt=clock.now + 3 * day)
+    make_event(slug="school-night", council=education, themes=[access],
+               start_dt=clock.now + 10 * day)
+    meeting = make_event(slug="big-meeting", kind="community-meeting",
+                         start_dt=clock.now + 20 * day)
+    # The meeting matches what one of its sessions matches.
+    make_event(slug="big-meeting-esl", kind="workshop", parent=meeting, council=education,
+               themes=[host], start_dt=meeting.start_dt, end_dt=meeting.end_dt)
+    make_event(slug="council-meeting", kind="council-meeting", council=education,
+               start_dt=clock.now + 30 * day)
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("", ["job-fair", "school-night", "big-meeting", "council-meeting"]),
+        ("council=employment", ["job-fair"]),
+        ("council=education", ["school-night", "big-meeting", "council-meeting"]),
+        ("theme=host-community", ["job-fair", "big-meeting"]),
+        ("theme=access-to-information", ["school-night"]),
+        ("kind=workshop", ["job-fair", "big-meeting"]),
+        ("kind=community-meeting", ["big-meeting"]),
+        ("kind=council-meeting", ["council-meeting"]),
+        ("kind=neighbourhood-event", ["school-night"]),
+        # 2026-12-04 in Toronto: job-fair (27 Nov) is over, school-night is that day.
+        ("from=2026-12-04", ["school-night", "big-meeting", "council-meeting"]),
+        # A date in the past shows what happened since.
+        ("from=2026-11-01", ["past-potluck", "job-fair", "school-night", "big-meeting", "council-meeting"]),
+        ("council=education&kind=community-meeting", ["big-meeting"]),
+        ("council=employment&theme=access-to-information", []),
+        ("council=&theme=&kind=&from=", ["job-fair", "school-night", "big-meeting", "council-meeting"]),
+    ],
+)
+def test_filters(client, events, query, expected):
+    response = client.get(f"/events?{query}")
+    assert response.status_code == 200
+    assert event_slugs(response) == expected
+    assert page(response).one(class_="results-heading").text == (
+        f"{len(expected)} event" + ("" if len(expected) == 1 else "s"))
+
+
+def test_filter_form_keeps_the_chosen_values(client, events):
+    form = page(client.get("/events?council=education&kind=workshop&from=2026-12-04")).one(
+        "form", class_="filters")
+    council = form.one("select", name="council")
+    assert council.one("option", selected="")["value"] == "education"
+    assert [o["value"] for o in council.find_all("option")] == ["", "employment", "education"]
+    assert form.one("select", name="kind").one("option", selected="")["value"] == "workshop"
+    assert form.one("input", name="from")["value"] == "2026-12-04"
+
+
+def test_from_date_is_a_day_in_toronto(client, clock, make_event):
+    """An event at 22:30 EST on 4 December is on the 4th, though it is the 5th in UTC."""
+    make_event(slug="late", start_dt=datetime(2026, 12, 5, 3, 30, tzinfo=UTC))
+    assert event_slugs(client.get("/events?from=2026-12-04")) == ["late"]
+    assert event_slugs(client.get("/events?from=2026-12-05")) == ["late"]  # still on, ends 05:30 UTC
+    assert event_slugs(client.get("/events?from=2026-12-06")) == []
+
+
+def test_pagination(app, client, clock, make_event):
+    app.config["EVENTS_PER_PAGE"] = 2
+    for n in range(5):
+        make_event(slug=f"e{n}", start_dt=clock.now + timedelta(days=n + 1))
+
+    first = client.get("/events")
+    assert event_slugs(first) == ["e0", "e1"]
+    nav = page(first).one("nav", class_="pagination")
+    assert "Page 1 of 3" in nav.text
+    assert nav.find("a", rel="prev") is None
+    assert nav.one("a", rel="next")["href"] == "/events?page=2"
+
+    second = client.get("/events?page=2")
+    assert event_slugs(second) == ["e2", "e3"]
+    nav = page(second).one("nav", class_="pagination")
+    assert nav.one("a", rel="prev")["href"] == "/events?page=1"
+    assert nav.one("a", rel="next")["href"] == "/events?page=3"
+
+    last = client.get("/events?page=3")
+    assert event_slugs(last) == ["e4"]
+    assert page(last).one("nav", class_="pagination").find("a", rel="next") is None
+
+    # Past the end: the last page.
+    beyond = client.get("/events?page=40")
+    assert event_slugs(beyond) == ["e4"]
+    assert "Page 3 of 3" in page(beyond).one("nav", class_="pagination").text
+
+
+def test_pagination_keeps_the_filters(app, client, clock, make_event, make_council):
+    app.config["EVENTS_PER_PAGE"] = 1
+    council = make_council(slug="settlement")
+    for n in range(3):
+        make_event(slug=f"s{n}", council=council, start_dt=clock.now + timedelta(days=n + 1))
+    make_event(slug="other", start_dt=clock.now + timedelta(days=1, hours=1))
+    response = client.get("/events?council=settlement&page=2")
+    assert event_slugs(response) == ["s1"]
+    next_link = page(response).one("a", rel="next")["href"]
+    assert "council=settlement" in next_link and "page=3" in next_link
+    assert event_slugs(client.get(next_link)) == ["s2"]
+
+
+@pytest.mark.parametrize(
+    "query, field",
+    [
+        ("council=no-such-council", "council"),
+        ("theme=no-such-theme", "theme"),
+        ("kind=party", "kind"),
+        ("from=2027-13-45", "from"),
+        ("from=tomorrow", "from"),
+        ("from=2027-02-29", "from"),
+    ],
+)
+def test_invalid_filter_gets_a_message_next_to_the_field(client, events, query, field):
+    response = client.get(f"/events?{query}&lang=en")
+    assert response.status_code == 400
+    form = page(response).one("form", class_="filters")
+    control = form.one(name=field)
+    assert control["aria-invalid"] == "true"
+    errors = form.one("ul", class_="field-errors", id=f"{field}-error")
+    assert errors.text  # e.g. "Not a valid choice."
+    assert f"{field}-error" in control["aria-describedby"]
+    # The wrapper of the field holds the message, next to it.
+    wrapper = control.parent
+    assert "has-error" in wrapper.classes and wrapper.find(id=f"{field}-error") is not None
+    # Only the bad field is marked.
+    assert len(form.find_all("ul", class_="field-errors")) == 1
+    # The page still lists the upcoming events, unfiltered.
+    assert event_slugs(response) == ["job-fair", "school-night", "big-meeting", "council-meeting"]
+
+
+def test_invalid_filter_message_is_in_french_for_a_french_reader(client, events):
+    english = page(client.get("/events?council=nope&lang=en")).one(id="council-error").text
+    french = page(client.get("/events?council=nope&lang=fr")).one(id="council-error").text
+    assert french and french != english
+
+
+@pytest.mark.parametrize("value", ["abc", "0", "-3", "1.5", "", "99"])
+def test_odd_page_numbers_show_a_page(client, events, value):
+    response = client.get(f"/events?page={value}")
+    assert response.status_code in (200, 400)
+    assert page(response).one("form", class_="filters") is not None
+    # There is one page of four events: every odd number shows it.
+    assert event_slugs(response) == ["job-fair", "school-night", "big-meeting", "council-meeting"]
