@@ -1,3 +1,12 @@
 """Imports every model so the metadata (and Alembic) knows all tables."""
 from .councils.models import Recommendation, SubCouncil, Theme  # noqa: F401
 from .events.models import Event, Venue  # noqa: F401
+from .councils.models import recommendation_themes  # noqa: E402
+from .events.models import event_recommendations, event_themes  # noqa: E402
+from .pagecache import site_state, track_public_content  # noqa: E402,F401
+
+# What the public pages show: a change to any of it makes cached pages stale.
+track_public_content(
+    SubCouncil.__table__, Theme.__table__, Recommendation.__table__, Venue.__table__,
+    Event.__table__, recommendation_themes, event_themes, event_recommendations,
+)

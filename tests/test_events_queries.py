@@ -18,6 +18,13 @@ from events_app.extensions import db
 from htmltools import event_slugs
 
 
+@pytest.fixture(autouse=True)
+def render_every_time(app):
+    """Count the statements of rendering a page, not of serving it from the
+    page cache (tests/test_pagecache.py covers that)."""
+    app.config["PAGE_CACHE_SECONDS"] = 0
+
+
 @contextmanager
 def count_statements(engine):
     statements = []

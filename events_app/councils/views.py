@@ -1,6 +1,7 @@
 from flask import Blueprint, abort, render_template
 
 from ..extensions import db
+from ..pagecache import cached_page
 from ..timeutil import now_utc
 from . import services
 
@@ -8,11 +9,13 @@ bp = Blueprint("councils", __name__)
 
 
 @bp.get("/councils")
+@cached_page
 def index():
     return render_template("councils/index.html", councils=services.list_councils(db.session))
 
 
 @bp.get("/councils/<slug>")
+@cached_page
 def detail(slug: str):
     page = services.council_page(db.session, slug, now_utc())
     if page is None:
@@ -21,6 +24,7 @@ def detail(slug: str):
 
 
 @bp.get("/recommendations/<code>")
+@cached_page
 def recommendation(code: str):
     page = services.recommendation_page(db.session, code, now_utc())
     if page is None:

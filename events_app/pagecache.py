@@ -1,0 +1,143 @@
+"""Rendered public pages, kept in each app process and checked against the
+database before every use.
+
+Any change to public content (events, venues, Sub-councils, themes,
+recommendations) bumps one counter, `site_state.content_version`, in the
+same transaction as the change. A cached page is served only while the
+counter is unchanged, so every process sees an edit made by any other at
+its next request, at the cost of one single-row query. Pages also depend
+on the clock ("upcoming", "already taken place"): an entry lives at most
+`PAGE_CACHE_SECONDS`.
+"""
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import wraps
+
+from flask import current_app, request, session
+from sqlalchemy import BigInteger, Column, Integer, Table, event, insert, select, update
+from sqlalchemy.orm import Session
+
+from .extensions import db
+from .i18n import current_language
+from .timeutil import now_utc
+
+site_state = Table(
+    "site_state",
+    db.metadata,
+    Column("id", Integer, primary_key=True),
+    Column("content_version", BigInteger, nullable=False, default=0),
+)
+
+
+def content_version(session: Session) -> int:
+    return session.execute(select(site_state.c.content_version).where(site_state.c.id == 1)).scalar() or 0
+
+
+def bump_content_version(connection) -> None:
+    bumped = connection.execute(
+        update(site_state)
+        .where(site_state.c.id == 1)
+        .values(content_version=site_state.c.content_version + 1)
+    )
+    if bumped.rowcount == 0:  # a database made with create_all() (the tests)
+        connection.execute(insert(site_state).values(id=1, content_version=1))
+
+
+_public_tables: set[Table] = set()
+
+
+def track_public_content(*tables: Table) -> None:
+    """Changes to rows of these tables make cached pages stale."""
+    _public_tables.update(tables)
+
+
+@event.listens_for(Session, "before_flush")
+def _bump_on_public_change(session: Session, _context, _instances) -> None:
+    changed = [*session.new, *session.deleted]
+    # `dirty` also holds objects whose attributes were set to the same value.
+    changed += [obj for obj in session.dirty if session.is_modified(obj)]
+    if any(getattr(obj, "__table__", None) in _public_tables for obj in changed):
+        bump_content_version(session.connection())
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _bump_on_bulk_change(state) -> None:
+    """Bulk INSERT / UPDATE / DELETE statements bypass the flush."""
+    if state.is_insert or state.is_update or state.is_delete:
+        table = getattr(state.statement, "table", None)
+        if table in _public_tables:
+            bump_content_version(state.session.connection())
+
+
+@dataclass
+class Entry:
+    version: int
+    expires: datetime
+    created: datetime
+    body: bytes
+    status: int
+    mimetype: str
+
+
+class PageCache:
+    """A small per-process LRU of rendered pages."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self._entries: OrderedDict[tuple, Entry] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple, version: int, now: datetime) -> Entry | None:
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None:
+                return None
+            if entry.version != version or not entry.created <= now < entry.expires:
+                del self._entries[key]
+                return None
+            self._entries.move_to_end(key)
+            return entry
+
+    def put(self, key: tuple, entry: Entry) -> None:
+        with self._lock:
+            self._entries[key] = entry
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+
+
+def init_app(app) -> None:
+    app.extensions["page_cache"] = PageCache(size=app.config["PAGE_CACHE_SIZE"])
+
+
+def cached_page(view):
+    """Serve a public GET page from the cache while the content is unchanged.
+
+    Only for pages that are the same for every reader of a language: a
+    request carrying a session (a signed-in chair, a flashed message) is
+    always rendered afresh.
+    """
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        lifetime = timedelta(seconds=current_app.config["PAGE_CACHE_SECONDS"])
+        if lifetime <= timedelta(0) or request.method not in ("GET", "HEAD") or session:
+            return view(*args, **kwargs)
+        cache: PageCache = current_app.extensions["page_cache"]
+        now = now_utc()
+        version = content_version(db.session)
+        key = (request.endpoint, request.full_path, current_language())
+        entry = cache.get(key, version, now)
+        if entry is None:
+            response = current_app.make_response(view(*args, **kwargs))
+            if response.status_code != 200 or response.direct_passthrough:
+                return response
+            entry = Entry(version, now + lifetime, now, response.get_data(),
+                          response.status_code, response.mimetype)
+            cache.put(key, entry)
+            return response
+        return current_app.response_class(entry.body, status=entry.status, mimetype=entry.mimetype)
+
+    return wrapper

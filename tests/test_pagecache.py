@@ -1,0 +1,101 @@
+"""Public pages are served from a per-process cache while the content is
+unchanged, and never once it has changed, in this process or another."""
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import event as sa_event
+from sqlalchemy import insert, update
+
+from dbsetup import config_for
+from events_app import create_app
+from events_app.events.models import Event, event_themes
+from events_app.extensions import db
+from events_app.pagecache import content_version
+
+
+@pytest.fixture
+def statements(app):
+    with app.app_context():
+        engine = db.engine
+    seen: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args):
+        seen.append(statement)
+
+    sa_event.listen(engine, "before_cursor_execute", record)
+    yield seen
+    sa_event.remove(engine, "before_cursor_execute", record)
+
+
+def test_a_repeated_page_costs_one_query(client, clock, make_event, statements):
+    event = make_event(title="Welcome Potluck")
+    assert b"Welcome Potluck" in client.get(f"/events/{event.slug}").data
+    statements.clear()
+    again = client.get(f"/events/{event.slug}")
+    assert again.status_code == 200
+    assert b"Welcome Potluck" in again.data
+    assert len(statements) == 1 and "content_version" in statements[0]
+
+
+def test_an_edit_shows_at_once(app, client, clock, make_event):
+    event = make_event(title="Welcome Potluck")
+    client.get("/events")
+    with app.app_context():
+        db.session.get(Event, event.id).title = "Spring Potluck"
+        db.session.commit()
+    page = client.get("/events").data
+    assert b"Spring Potluck" in page and b"Welcome Potluck" not in page
+
+
+def test_a_bulk_statement_also_makes_pages_stale(app, client, clock, make_event, make_theme):
+    event = make_event(title="Welcome Potluck")
+    theme = make_theme(name="Host Community")
+    client.get(f"/events/{event.slug}")
+    with app.app_context():
+        db.session.execute(update(Event).where(Event.id == event.id).values(title="Harvest Festival"))
+        db.session.execute(insert(event_themes).values(event_id=event.id, theme_id=theme.id))
+        db.session.commit()
+    page = client.get(f"/events/{event.slug}").data
+    assert b"Harvest Festival" in page and b"Host Community" in page
+
+
+def test_an_edit_made_by_another_process_shows_at_once(app, client, clock, make_event):
+    event = make_event(title="Welcome Potluck")
+    client.get(f"/events/{event.slug}")
+    other = create_app(config_for(app.config["SQLALCHEMY_DATABASE_URI"]))  # another process
+    with other.app_context():
+        db.session.get(Event, event.id).title = "Moved Potluck"
+        db.session.commit()
+        db.session.remove()
+        for engine in db.engines.values():
+            engine.dispose()
+    assert b"Moved Potluck" in client.get(f"/events/{event.slug}").data
+
+
+def test_saving_unchanged_values_keeps_the_cache(app, make_event):
+    event = make_event(title="Welcome Potluck")
+    with app.app_context():
+        before = content_version(db.session)
+        found = db.session.get(Event, event.id)
+        found.title = "Welcome Potluck"
+        db.session.commit()
+        assert content_version(db.session) == before
+
+
+def test_pages_follow_the_clock(client, clock, make_event):
+    event = make_event(title="Evening Walk", start_dt=clock.now + timedelta(hours=1),
+                       end_dt=clock.now + timedelta(hours=2))
+    assert b"Evening Walk" in client.get("/events").data
+    clock.now += timedelta(hours=3)  # it has ended: no longer upcoming
+    assert b"Evening Walk" not in client.get("/events").data
+    assert event.slug
+
+
+def test_a_reader_with_a_session_gets_a_fresh_page(client, clock, make_event, statements):
+    event = make_event()
+    client.get(f"/events/{event.slug}")
+    with client.session_transaction() as session:
+        session["_flashes"] = [("message", "Saved")]
+    statements.clear()
+    client.get(f"/events/{event.slug}")
+    assert len(statements) > 1
