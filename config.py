@@ -36,7 +36,15 @@ class Config:
     BABEL_TRANSLATION_DIRECTORIES = "translations"
 
     EVENTS_PER_PAGE = 20
+    # Public pages are kept per process while the content is unchanged, for
+    # at most this long (they also depend on the clock); 0 turns it off.
+    PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS") or 60)
+    PAGE_CACHE_SIZE = 512
     HOME_DAYS_AHEAD = 45
+    # A calendar feed's validator (ETag, Last-Modified) is read from the
+    # database and then trusted by this process for this many seconds, so
+    # that hourly polls and 304s cost no query; 0 reads it for every request.
+    CALENDAR_VALIDATOR_SECONDS = float(os.environ.get("CALENDAR_VALIDATOR_SECONDS") or 2)
 
     MAIL_SERVER = os.environ.get("MAIL_SERVER") or None
     MAIL_PORT = int(os.environ.get("MAIL_PORT") or 25)
@@ -60,6 +68,7 @@ class TestConfig(Config):
     SECRET_KEY = "test-secret"
     SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("TEST_DATABASE_URL"))
     SITE_URL = "http://events.test"
+    CALENDAR_VALIDATOR_SECONDS = 0  # every request sees the database as it is
     WTF_CSRF_ENABLED = False
     RATELIMIT_ENABLED = False
 

@@ -70,17 +70,21 @@ def register_blueprints(app: Flask) -> None:
     from .councils import bp as councils_bp
     from .events import bp as events_bp
     from .health import bp as health_bp
+    from .ical import bp as ical_bp
 
+    # ical first: /events/<slug>.ics is its, not the event page's.
+    app.register_blueprint(ical_bp)
     app.register_blueprint(events_bp)
     app.register_blueprint(councils_bp)
     app.register_blueprint(health_bp)
 
 
 def register_template_helpers(app: Flask) -> None:
-    from . import templating
+    from . import pagecache, templating
     from .i18n import remember_locale
 
     templating.init_app(app)
+    pagecache.init_app(app)
     app.after_request(remember_locale)
 
 

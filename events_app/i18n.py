@@ -20,10 +20,15 @@ def select_locale() -> str:
 def remember_locale(response):
     """Keep the language chosen with `?lang=` for the next pages."""
     # The same address answers in the reader's language: tell caches so.
-    response.vary.add("Accept-Language")
-    response.vary.add("Cookie")
+    response.vary.update(("Accept-Language", "Cookie"))
     asked = request.args.get("lang")
-    if asked in current_app.config["LANGUAGES"] and request.cookies.get(LANG_COOKIE) != asked:
+    # Pages only: a calendar feed (?lang= in its address) is public and
+    # cacheable, and a calendar app has no use for the cookie.
+    if (
+        asked in current_app.config["LANGUAGES"]
+        and request.cookies.get(LANG_COOKIE) != asked
+        and response.mimetype == "text/html"
+    ):
         response.set_cookie(
             LANG_COOKIE, asked, max_age=365 * 24 * 3600, samesite="Lax", httponly=True
         )

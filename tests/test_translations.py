@@ -94,6 +94,7 @@ def _visible_text(html: str) -> str:
         "/councils",
         "/councils/health-and-wellbeing",
         "/recommendations/HW-2",
+        "/calendar",
         "/no-such-page",
     ],
 )

@@ -228,7 +228,7 @@ def upcoming_events_for_council(
 
 # A change to any of these makes calendars that hold the event update it.
 CALENDAR_FIELDS = frozenset(
-    {"title", "start_dt", "end_dt", "venue_id", "venue", "online_url", "status"}
+    {"title", "title_fr", "start_dt", "end_dt", "venue_id", "venue", "online_url", "status"}
 )
 
 

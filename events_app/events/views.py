@@ -3,7 +3,9 @@ from sqlalchemy import select
 
 from ..councils.models import SubCouncil, Theme
 from ..extensions import db
-from ..timeutil import now_utc
+from ..ical import services as ical_services
+from ..pagecache import cached_page
+from ..timeutil import now_utc, site_zone
 from . import services
 from .forms import EventFilterForm
 
@@ -11,6 +13,7 @@ bp = Blueprint("events", __name__)
 
 
 @bp.get("/")
+@cached_page
 def home():
     now = now_utc()
     return render_template(
@@ -21,6 +24,7 @@ def home():
 
 
 @bp.get("/events")
+@cached_page
 def index():
     form = EventFilterForm(formdata=request.args)
     form.set_choices(
@@ -47,8 +51,14 @@ def index():
 
 
 @bp.get("/events/<slug>")
+@cached_page
 def detail(slug: str):
     event = services.get_public_event(db.session, slug)
     if event is None:
         abort(404)
-    return render_template("events/detail.html", event=event, now=now_utc())
+    return render_template(
+        "events/detail.html",
+        event=event,
+        now=now_utc(),
+        calendar_links=ical_services.calendar_links(event, current_app.config["SITE_URL"], site_zone()),
+    )

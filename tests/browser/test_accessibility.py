@@ -16,6 +16,7 @@ PAGES = [
     ("councils", "/councils", 200),
     ("council", "/councils/health-and-wellbeing", 200),
     ("recommendation", "/recommendations/HW-2", 200),
+    ("calendars", "/calendar", 200),
     ("not-found", "/events/no-such-event", 404),
 ]
 

@@ -83,7 +83,7 @@ def test_march_7_meeting_reads_on_a_phone_without_javascript(phone, live_site, t
     print(f"screenshot: {shot}")
 
 
-@pytest.mark.parametrize("path", ["/?lang=fr", "/events?council=bogus&from=2027-13-45", "/councils"])
+@pytest.mark.parametrize("path", ["/?lang=fr", "/events?council=bogus&from=2027-13-45", "/councils", "/calendar"])
 def test_other_pages_fit_a_phone(phone, live_site, path):
     phone.goto(live_site(path))
     assert_no_horizontal_scroll(phone)
