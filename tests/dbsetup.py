@@ -1,5 +1,9 @@
-"""Which database the suite runs on, and how an app is pointed at one."""
+"""Which database the suite runs on, how an app is pointed at one, and
+counting the statements it runs."""
 import os
+from contextlib import contextmanager
+
+from sqlalchemy import event as sa_event
 
 from config import TestConfig, database_url
 from events_app.extensions import db
@@ -20,3 +24,18 @@ def dispose_engines(app) -> None:
         db.session.remove()
         for engine in db.engines.values():
             engine.dispose()
+
+
+@contextmanager
+def count_statements(engine):
+    """The SQL statements run inside the block, for query-count assertions."""
+    statements = []
+
+    def record(_conn, _cursor, statement, _parameters, _context, _executemany):
+        statements.append(statement)
+
+    sa_event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        sa_event.remove(engine, "before_cursor_execute", record)

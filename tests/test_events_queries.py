@@ -5,16 +5,15 @@ with the data (the N+1 problem).
 """
 import itertools
 import uuid
-from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event as sa_event
 from sqlalchemy import insert
 
 from events_app.councils.models import Recommendation, SubCouncil, Theme
 from events_app.events.models import Event, Venue, event_recommendations, event_themes
 from events_app.extensions import db
+from dbsetup import count_statements
 from htmltools import event_slugs
 
 
@@ -25,18 +24,6 @@ def render_every_time(app):
     app.config["PAGE_CACHE_SECONDS"] = 0
 
 
-@contextmanager
-def count_statements(engine):
-    statements = []
-
-    def record(_conn, _cursor, statement, _parameters, _context, _executemany):
-        statements.append(statement)
-
-    sa_event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        sa_event.remove(engine, "before_cursor_execute", record)
 
 
 def statements_for(app, client, path: str) -> list[str]:

@@ -3,10 +3,9 @@ unchanged, and never once it has changed, in this process or another."""
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event as sa_event
 from sqlalchemy import insert, update
 
-from dbsetup import config_for
+from dbsetup import config_for, count_statements
 from events_app import create_app
 from events_app.events.models import Event, event_themes
 from events_app.extensions import db
@@ -17,14 +16,8 @@ from events_app.pagecache import content_version
 def statements(app):
     with app.app_context():
         engine = db.engine
-    seen: list[str] = []
-
-    def record(_conn, _cursor, statement, *_args):
-        seen.append(statement)
-
-    sa_event.listen(engine, "before_cursor_execute", record)
-    yield seen
-    sa_event.remove(engine, "before_cursor_execute", record)
+    with count_statements(engine) as seen:
+        yield seen
 
 
 def test_a_repeated_page_costs_one_query(client, clock, make_event, statements):

@@ -4,7 +4,6 @@ its VTIMEZONE) and `vobject` (validating), expanded with
 `recurring-ical-events`.
 """
 import re
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
@@ -12,7 +11,6 @@ import icalendar
 import recurring_ical_events
 import vobject
 from ical.calendar_stream import IcsCalendarStream
-from sqlalchemy import event as sa_event
 
 UTC = timezone.utc
 
@@ -118,15 +116,3 @@ def assert_wire_format(body: bytes) -> None:
         line.decode("utf-8")  # no UTF-8 sequence cut in two by folding
 
 
-@contextmanager
-def count_statements(engine):
-    statements = []
-
-    def record(_conn, _cursor, statement, _parameters, _context, _executemany):
-        statements.append(statement)
-
-    sa_event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        sa_event.remove(engine, "before_cursor_execute", record)

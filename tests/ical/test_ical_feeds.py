@@ -10,12 +10,12 @@ import pytest
 from events_app.events.models import Event, EventKind, EventStatus
 from events_app.events.services import apply_changes
 from events_app.extensions import db
+from dbsetup import count_statements
 from icaltools import (
     AMBIGUOUS,
     AROUND_DST,
     TRICKY_TITLE,
     assert_wire_format,
-    count_statements,
     parse_everywhere,
     properties,
     unfolded,

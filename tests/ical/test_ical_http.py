@@ -12,7 +12,7 @@ from events_app.events.models import Event, EventStatus
 from events_app.events.services import apply_changes
 from events_app.extensions import db
 from events_app.ical import services
-from icaltools import count_statements
+from dbsetup import count_statements
 
 FEED = "/calendar.ics"
 
