@@ -28,7 +28,8 @@ from pathlib import Path
 BENCH_DIR = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH_DIR))
 
-from pages import BenchDatabase, build_database, make_app  # noqa: E402
+from common import BenchDatabase, make_app  # noqa: E402
+from content import build_database  # noqa: E402
 
 AREAS = [
     # (label, substrings of the code's file path; the first match wins)
