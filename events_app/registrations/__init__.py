@@ -1,0 +1,1 @@
+"""Registrations: residents sign up without an account; the waitlist promotes itself."""

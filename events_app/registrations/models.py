@@ -1,0 +1,108 @@
+import enum
+import hashlib
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String, Text, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..events.models import Event
+from ..extensions import db
+from ..timeutil import UTCDateTime
+
+
+class RegistrationStatus(enum.StrEnum):
+    CONFIRMED = "confirmed"
+    WAITLISTED = "waitlisted"
+    CANCELLED = "cancelled"
+
+
+ACTIVE = text("status <> 'cancelled'")
+
+
+def hash_token(token: str) -> str:
+    """Only this is stored: a leaked table does not hand out registration links."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+class Registration(db.Model):
+    """One person's place at one event.
+
+    A registration for a community meeting holds one child registration per
+    picked session (a row for the session event, `parent_registration_id`
+    set), each with its own status against that session's capacity.
+    """
+
+    __tablename__ = "registration"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"))
+    parent_registration_id: Mapped[int | None] = mapped_column(
+        ForeignKey("registration.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(200))
+    # As typed, for display and mail; `email_key` (lower-cased) is what matches.
+    email: Mapped[str] = mapped_column(String(254))
+    email_key: Mapped[str] = mapped_column(String(254))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    preferred_language: Mapped[str] = mapped_column(String(8), default="en")
+    interpretation_language: Mapped[str | None] = mapped_column(String(100))
+    accessibility_needs: Mapped[str | None] = mapped_column(Text)
+    childcare_needs: Mapped[str | None] = mapped_column(Text)
+    consent_dt: Mapped[datetime] = mapped_column(UTCDateTime)
+    status: Mapped[str] = mapped_column(String(16))
+    registered_dt: Mapped[datetime] = mapped_column(UTCDateTime)
+    status_changed_dt: Mapped[datetime] = mapped_column(UTCDateTime)
+    cancelled_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # sha256 hex of the token in the person's link; session picks have none
+    # (they are reached through their meeting registration).
+    token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+
+    __table_args__ = (
+        db.CheckConstraint(
+            "status IN ('confirmed', 'waitlisted', 'cancelled')", name="status_known"
+        ),
+        # At most one active registration per e-mail and event; a cancelled
+        # one does not stop the person registering again.
+        Index(
+            "uq_registration_active_email",
+            "event_id",
+            "email_key",
+            unique=True,
+            sqlite_where=ACTIVE,
+            postgresql_where=ACTIVE,
+        ),
+        # Counting seats and walking the waitlist in order.
+        Index("ix_registration_waitlist", "event_id", "status", "registered_dt", "id"),
+    )
+
+    # Most uses of a registration show its event: loaded with it in one query.
+    event: Mapped[Event] = relationship(lazy="joined", innerjoin=True)
+    parent_registration: Mapped["Registration | None"] = relationship(
+        back_populates="session_registrations", remote_side=[id]
+    )
+    # Rows are deleted with their meeting registration by the database
+    # (ON DELETE CASCADE); the ORM need not load them to do it.
+    session_registrations: Mapped[list["Registration"]] = relationship(
+        back_populates="parent_registration",
+        order_by=lambda: [Registration.event_id, Registration.id],
+        passive_deletes=True,
+    )
+
+    def __repr__(self) -> str:
+        return f"<Registration {self.id} {self.status} event={self.event_id}>"
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.status == RegistrationStatus.CONFIRMED
+
+    @property
+    def is_waitlisted(self) -> bool:
+        return self.status == RegistrationStatus.WAITLISTED
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == RegistrationStatus.CANCELLED
+
+    @property
+    def is_active(self) -> bool:
+        return self.status != RegistrationStatus.CANCELLED

@@ -1,0 +1,398 @@
+"""Registering, cancelling and promoting: the transactional core.
+
+Every function takes the session and `now`, flushes, and never commits: the
+caller commits once (and rolls back on a `RegistrationError`, which on SQLite
+also releases the write lock). Mail will be written to the outbox by the
+caller in the same transaction, from what these functions return.
+
+Capacity is never exceeded: every decision confirmed / waitlisted is taken
+while holding the rows of the events concerned — PostgreSQL `SELECT … FOR
+UPDATE`, in id order so that two transactions never wait for each other in a
+circle; on SQLite, which locks the whole database, the transaction is made a
+writer (`BEGIN IMMEDIATE`) before it reads a single count (see
+`_serialise_sqlite`).
+"""
+import secrets
+from collections.abc import Iterable
+from datetime import datetime
+
+from flask_babel import LazyString, gettext
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import Session
+
+from ..events.models import Event, EventStatus
+from ..i18n import current_language
+from .models import Registration, RegistrationStatus, hash_token
+
+
+class RegistrationError(Exception):
+    """A rule said no. `code` is for programs, `message` for the person."""
+
+    code = "registration_error"
+    message = _l("Registration is not open for this event.")
+
+    def __init__(self, message=None, **details):
+        super().__init__(self.code)
+        if message is not None:
+            self.message = message
+        self.details = details
+
+    def __str__(self) -> str:
+        return str(self.message)
+
+
+class RegistrationNotOpen(RegistrationError):
+    """A draft, or a session (people register for its meeting)."""
+
+    code = "not_open"
+
+
+class EventCancelled(RegistrationError):
+    code = "event_cancelled"
+    message = _l("This event has been cancelled.")
+
+
+class RegistrationClosed(RegistrationError):
+    code = "closed"
+    message = _l("Registration for this event has closed.")
+
+
+class ConsentRequired(RegistrationError):
+    code = "consent_required"
+    message = _l("Please agree to the privacy notice to register.")
+
+
+class InvalidSessionPick(RegistrationError):
+    code = "invalid_session"
+    message = _l("Please pick sessions of this meeting only.")
+
+
+class OverlappingSessions(RegistrationError):
+    code = "overlapping_sessions"
+
+    def __init__(self, first: Event, second: Event):
+        # Titles are read now (the rows may be gone from the session when the
+        # message is shown) and put in the reader's language when shown.
+        titles = [(e.title, e.title_fr) for e in (first, second)]
+
+        def message() -> str:
+            french = current_language() == "fr"
+            first_title, second_title = (fr if french and fr else en for en, fr in titles)
+            return gettext(
+                "“%(first)s” and “%(second)s” take place at the same time: please pick one.",
+                first=first_title,
+                second=second_title,
+            )
+
+        super().__init__(LazyString(message), first=first.id, second=second.id)
+
+
+class CapacityBelowConfirmed(RegistrationError):
+    code = "capacity_below_confirmed"
+
+    def __init__(self, confirmed: int):
+        super().__init__(
+            _l(
+                "The capacity cannot be lower than the %(count)s people already confirmed.",
+                count=confirmed,
+            ),
+            confirmed=confirmed,
+        )
+
+
+def new_token() -> str:
+    """256 random bits for the person's link; only its hash is stored."""
+    return secrets.token_urlsafe(32)
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def _check_open(event: Event, now: datetime) -> None:
+    if event.status == EventStatus.CANCELLED:
+        raise EventCancelled()
+    if event.status != EventStatus.PUBLISHED or event.parent_id is not None:
+        raise RegistrationNotOpen()
+    # Registration closes when the event starts.
+    if event.start_dt <= now:
+        raise RegistrationClosed()
+
+
+def _serialise_sqlite(session: Session) -> None:
+    """Make the session's SQLite transaction the database's one writer, now.
+
+    SQLite has no row locks: the lock is the database's write lock. A
+    transaction that only *reads* the seat count and then writes would let a
+    second one read the same count in the meantime. So before reading, the
+    transaction takes the write lock with `BEGIN IMMEDIATE` (waiting, up to the
+    connection's busy timeout, for the current writer to commit) and then
+    reads a snapshot nobody else can change until it commits.
+
+    pysqlite (in its default mode, which the rest of the app relies on) runs
+    reads outside any transaction and emits a deferred `BEGIN` itself before
+    the first INSERT/UPDATE/DELETE. So, unless this connection already holds a
+    write transaction, the `BEGIN IMMEDIATE` is sent on the driver connection
+    here; pysqlite sees it is in a transaction and COMMIT/ROLLBACK from the
+    session ends it as usual. The alternative — SQLAlchemy's recipe of
+    `isolation_level = None` and a `BEGIN` from an engine event — would put
+    every read in a deferred transaction, and any such transaction that later
+    writes while another has committed fails at once with "database is
+    locked" instead of waiting; making them all IMMEDIATE would serialise
+    every page view.
+    """
+    dbapi_connection = session.connection().connection.driver_connection
+    if not dbapi_connection.in_transaction:
+        dbapi_connection.execute("BEGIN IMMEDIATE")
+
+
+def _lock_events(session: Session, event_ids: Iterable[int]) -> dict[int, Event]:
+    """Lock these events' rows (in id order) and reload them as they are now."""
+    if session.get_bind().dialect.name == "sqlite":
+        _serialise_sqlite(session)
+    events = session.scalars(
+        select(Event)
+        .where(Event.id.in_(sorted(set(event_ids))))
+        .order_by(Event.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).all()
+    return {event.id: event for event in events}
+
+
+def _confirmed_count(session: Session, event_id: int) -> int:
+    return session.scalar(
+        select(func.count())
+        .select_from(Registration)
+        .where(
+            Registration.event_id == event_id,
+            Registration.status == RegistrationStatus.CONFIRMED,
+        )
+    ) or 0
+
+
+def _has_seat(session: Session, event: Event) -> bool:
+    return event.capacity is None or _confirmed_count(session, event.id) < event.capacity
+
+
+def _set_status(registration: Registration, status: str, now: datetime) -> None:
+    registration.status = status
+    registration.status_changed_dt = now
+    if status == RegistrationStatus.CANCELLED:
+        registration.cancelled_dt = now
+
+
+def _validate_picks(event: Event, session_ids: Iterable[int]) -> list[Event]:
+    """The picked sessions, in time order; refuses strangers and overlaps."""
+    wanted = set(session_ids)
+    if not wanted:
+        return []
+    available = {s.id: s for s in event.sessions if s.status == EventStatus.PUBLISHED}
+    if not wanted <= available.keys():
+        raise InvalidSessionPick()
+    picks = sorted((available[i] for i in wanted), key=lambda s: (s.start_dt, s.id))
+    for index, first in enumerate(picks):
+        for second in picks[index + 1:]:
+            if second.start_dt >= first.end_dt:
+                break
+            raise OverlappingSessions(first, second)
+    return picks
+
+
+def _active_registration(session: Session, event_id: int, email_key: str) -> Registration | None:
+    return session.scalars(
+        select(Registration).where(
+            Registration.event_id == event_id,
+            Registration.email_key == email_key,
+            Registration.status != RegistrationStatus.CANCELLED,
+        )
+    ).first()
+
+
+def register(
+    session: Session,
+    event: Event,
+    *,
+    name: str,
+    email: str,
+    consent: bool,
+    now: datetime,
+    phone: str | None = None,
+    preferred_language: str = "en",
+    interpretation_language: str | None = None,
+    accessibility_needs: str | None = None,
+    childcare_needs: str | None = None,
+    session_ids: Iterable[int] = (),
+) -> tuple[Registration, str | None, bool]:
+    """Register a person, confirmed if a seat is free, else on the waitlist.
+
+    Returns `(registration, token, created)`. The token for the person's link
+    is returned once, when the registration is created; the same e-mail
+    registering again gets its active registration back, with no token and
+    `created` False. Each picked session of a community meeting is a child
+    registration with its own status against that session's capacity.
+    """
+    if not consent:
+        raise ConsentRequired()
+    # Refused before any lock is taken, so a bad request never waits for seats.
+    _check_open(event, now)
+    picks = _validate_picks(event, session_ids)
+
+    locked = _lock_events(session, [event.id, *(s.id for s in picks)])
+    # The event as it is now that nobody else can change it.
+    event = locked[event.id]
+    _check_open(event, now)
+    for pick in picks:
+        if locked[pick.id].status != EventStatus.PUBLISHED or locked[pick.id].parent_id != event.id:
+            raise InvalidSessionPick()
+
+    email_key = normalise_email(email)
+    existing = _active_registration(session, event.id, email_key)
+    if existing is not None:
+        return existing, None, False
+
+    token = new_token()
+    person = dict(
+        name=name.strip(),
+        email=email.strip(),
+        email_key=email_key,
+        phone=phone or None,
+        preferred_language=preferred_language,
+        interpretation_language=interpretation_language or None,
+        accessibility_needs=accessibility_needs or None,
+        childcare_needs=childcare_needs or None,
+        consent_dt=now,
+        registered_dt=now,
+        status_changed_dt=now,
+    )
+
+    def status_for(target: Event) -> str:
+        if _has_seat(session, target):
+            return RegistrationStatus.CONFIRMED
+        return RegistrationStatus.WAITLISTED
+
+    registration = Registration(
+        event=event, status=status_for(event), token_hash=hash_token(token), **person
+    )
+    session.add(registration)
+    for pick in picks:
+        pick_event = locked[pick.id]
+        # A cancelled pick of an earlier registration may remain; an active
+        # one cannot (the meeting registration would have been found above).
+        session.add(
+            Registration(
+                event=pick_event,
+                parent_registration=registration,
+                status=status_for(pick_event),
+                **person,
+            )
+        )
+    session.flush()
+    return registration, token, True
+
+
+def waitlist_position(session: Session, registration: Registration) -> int | None:
+    """1 for the next person to get a seat; None unless waitlisted."""
+    if registration.status != RegistrationStatus.WAITLISTED:
+        return None
+    ahead = session.scalar(
+        select(func.count())
+        .select_from(Registration)
+        .where(
+            Registration.event_id == registration.event_id,
+            Registration.status == RegistrationStatus.WAITLISTED,
+            or_(
+                Registration.registered_dt < registration.registered_dt,
+                and_(
+                    Registration.registered_dt == registration.registered_dt,
+                    Registration.id < registration.id,
+                ),
+            ),
+        )
+    ) or 0
+    return ahead + 1
+
+
+def _promote(session: Session, event: Event, now: datetime) -> list[Registration]:
+    """Give free seats of a locked event to the waitlist, first come first served."""
+    query = (
+        select(Registration)
+        .where(
+            Registration.event_id == event.id,
+            Registration.status == RegistrationStatus.WAITLISTED,
+        )
+        .order_by(Registration.registered_dt, Registration.id)
+    )
+    if event.capacity is not None:
+        free = event.capacity - _confirmed_count(session, event.id)
+        if free <= 0:
+            return []
+        query = query.limit(free)
+    promoted = list(session.scalars(query))
+    for registration in promoted:
+        _set_status(registration, RegistrationStatus.CONFIRMED, now)
+    session.flush()
+    return promoted
+
+
+def cancel(session: Session, registration: Registration, now: datetime) -> list[Registration]:
+    """Cancel a registration and its session picks; promote into the freed seats.
+
+    Cancelling twice does nothing the second time. Returns the registrations
+    promoted from a waitlist (to be told they now have a seat).
+    """
+    if registration.status == RegistrationStatus.CANCELLED:
+        return []
+    picks = [r for r in registration.session_registrations if r.is_active]
+    locked = _lock_events(session, [registration.event_id, *(r.event_id for r in picks)])
+    # Reloaded under the lock: a concurrent cancel may have been first.
+    rows = session.scalars(
+        select(Registration)
+        .where(
+            or_(
+                Registration.id == registration.id,
+                Registration.parent_registration_id == registration.id,
+            )
+        )
+        .order_by(Registration.id)
+        .execution_options(populate_existing=True)
+    ).all()
+    promoted: list[Registration] = []
+    for item in rows:
+        if item.status == RegistrationStatus.CANCELLED:
+            continue
+        had_seat = item.status == RegistrationStatus.CONFIRMED
+        _set_status(item, RegistrationStatus.CANCELLED, now)
+        session.flush()
+        if had_seat and item.event_id in locked:
+            promoted += _promote(session, locked[item.event_id], now)
+    return promoted
+
+
+def set_capacity(
+    session: Session, event: Event, capacity: int | None, now: datetime
+) -> list[Registration]:
+    """Change an event's capacity (None: unlimited); a rise promotes from the waitlist.
+
+    Lowering it below the people already confirmed is refused: nobody loses
+    a confirmed seat because of an edit.
+    """
+    if capacity is not None and capacity < 0:
+        raise ValueError("capacity must not be negative")
+    event = _lock_events(session, [event.id])[event.id]
+    confirmed = _confirmed_count(session, event.id)
+    if capacity is not None and capacity < confirmed:
+        raise CapacityBelowConfirmed(confirmed)
+    event.capacity = capacity
+    session.flush()
+    return _promote(session, event, now)
+
+
+def find_by_token(session: Session, token: str) -> Registration | None:
+    """The registration a link's token belongs to (looked up by its hash)."""
+    if not token or len(token) > 128:
+        return None
+    return session.scalars(
+        select(Registration).where(Registration.token_hash == hash_token(token))
+    ).first()
