@@ -52,12 +52,15 @@ def configure_database(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     from . import models  # noqa: F401  (every model known to the metadata)
+    # Imported here: `events_app.mail`, the package, takes the name at module level.
+    from .extensions import mail
     from .i18n import select_locale
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
+    mail.init_app(app)
 
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         with app.app_context():
@@ -109,7 +112,9 @@ def register_errorhandlers(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     from .demo import seed_cli
+    from .mail.cli import mail_cli
 
     app.cli.add_command(seed_cli)
+    app.cli.add_command(mail_cli)
     if not app.debug and not app.testing:
         logging.basicConfig(level=logging.INFO)

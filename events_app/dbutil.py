@@ -2,6 +2,7 @@
 from sqlalchemy import BigInteger, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import Session
 from sqlalchemy.sql.functions import FunctionElement
 
 
@@ -15,6 +16,37 @@ def configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+
+
+def serialise_sqlite(session: Session) -> None:
+    """Make the session's SQLite transaction the database's one writer, now.
+
+    The SQLite counterpart of PostgreSQL's row locks (registrations lock
+    their events, the mail worker the outbox rows it sends); call it before
+    the first read the decision depends on.
+
+    SQLite has no row locks: the lock is the database's write lock. A
+    transaction that only *reads* the seat count and then writes would let a
+    second one read the same count in the meantime. So before reading, the
+    transaction takes the write lock with `BEGIN IMMEDIATE` (waiting, up to the
+    connection's busy timeout, for the current writer to commit) and then
+    reads a snapshot nobody else can change until it commits.
+
+    pysqlite (in its default mode, which the rest of the app relies on) runs
+    reads outside any transaction and emits a deferred `BEGIN` itself before
+    the first INSERT/UPDATE/DELETE. So, unless this connection already holds a
+    write transaction, the `BEGIN IMMEDIATE` is sent on the driver connection
+    here; pysqlite sees it is in a transaction and COMMIT/ROLLBACK from the
+    session ends it as usual. The alternative — SQLAlchemy's recipe of
+    `isolation_level = None` and a `BEGIN` from an engine event — would put
+    every read in a deferred transaction, and any such transaction that later
+    writes while another has committed fails at once with "database is
+    locked" instead of waiting; making them all IMMEDIATE would serialise
+    every page view.
+    """
+    dbapi_connection = session.connection().connection.driver_connection
+    if not dbapi_connection.in_transaction:
+        dbapi_connection.execute("BEGIN IMMEDIATE")
 
 
 class epoch_ms(FunctionElement):

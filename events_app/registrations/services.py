@@ -10,7 +10,7 @@ while holding the rows of the events concerned — PostgreSQL `SELECT … FOR
 UPDATE`, in id order so that two transactions never wait for each other in a
 circle; on SQLite, which locks the whole database, the transaction is made a
 writer (`BEGIN IMMEDIATE`) before it reads a single count (see
-`_serialise_sqlite`).
+`dbutil.serialise_sqlite`).
 """
 import secrets
 from collections.abc import Iterable
@@ -21,6 +21,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
+from ..dbutil import serialise_sqlite
 from ..events.models import Event, EventStatus
 from ..i18n import current_language
 from .models import Registration, RegistrationStatus, hash_token
@@ -120,37 +121,10 @@ def _check_open(event: Event, now: datetime) -> None:
         raise RegistrationClosed()
 
 
-def _serialise_sqlite(session: Session) -> None:
-    """Make the session's SQLite transaction the database's one writer, now.
-
-    SQLite has no row locks: the lock is the database's write lock. A
-    transaction that only *reads* the seat count and then writes would let a
-    second one read the same count in the meantime. So before reading, the
-    transaction takes the write lock with `BEGIN IMMEDIATE` (waiting, up to the
-    connection's busy timeout, for the current writer to commit) and then
-    reads a snapshot nobody else can change until it commits.
-
-    pysqlite (in its default mode, which the rest of the app relies on) runs
-    reads outside any transaction and emits a deferred `BEGIN` itself before
-    the first INSERT/UPDATE/DELETE. So, unless this connection already holds a
-    write transaction, the `BEGIN IMMEDIATE` is sent on the driver connection
-    here; pysqlite sees it is in a transaction and COMMIT/ROLLBACK from the
-    session ends it as usual. The alternative — SQLAlchemy's recipe of
-    `isolation_level = None` and a `BEGIN` from an engine event — would put
-    every read in a deferred transaction, and any such transaction that later
-    writes while another has committed fails at once with "database is
-    locked" instead of waiting; making them all IMMEDIATE would serialise
-    every page view.
-    """
-    dbapi_connection = session.connection().connection.driver_connection
-    if not dbapi_connection.in_transaction:
-        dbapi_connection.execute("BEGIN IMMEDIATE")
-
-
 def _lock_events(session: Session, event_ids: Iterable[int]) -> dict[int, Event]:
     """Lock these events' rows (in id order) and reload them as they are now."""
     if session.get_bind().dialect.name == "sqlite":
-        _serialise_sqlite(session)
+        serialise_sqlite(session)
     events = session.scalars(
         select(Event)
         .where(Event.id.in_(sorted(set(event_ids))))

@@ -1,0 +1,436 @@
+"""Writing mail to the outbox and delivering it.
+
+`enqueue` adds a message to the caller's transaction (flush, never commit):
+the registration services' caller commits the change and its mail together,
+so a message exists exactly when the change does, and no SMTP outage can
+make a registration fail.
+
+`deliver_due` is the worker: it sends what is due and records the outcome.
+Each message is claimed, sent and recorded in its own short transaction
+while its row is locked — PostgreSQL `SELECT … FOR UPDATE SKIP LOCKED` (a
+second worker skips the row and takes the next one), SQLite `BEGIN
+IMMEDIATE` (one writer at a time). The commit after each send releases
+exactly that message, already marked sent: a concurrent worker can never
+pick it up again. Should the process die between the SMTP server accepting
+a message and the commit, that one message goes out again on the next run
+(at-least-once is the most SMTP allows); it keeps its Message-ID, so mail
+clients show it once.
+
+Failures: an unreachable or disconnecting server loses nothing — the due
+messages stay pending with a later `next_attempt_dt` (back-off 1, 2, 4 …
+minutes, at most an hour) and never become "failed" because of an outage. A
+server refusing one message temporarily (4xx) is retried the same way up to
+`MAIL_MAX_ATTEMPTS` times; a permanent refusal (5xx: unknown recipient,
+message rejected) marks it failed at once.
+"""
+import base64
+import logging
+import os
+import smtplib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from email.utils import format_datetime, parseaddr
+from pathlib import Path
+
+from flask import current_app, render_template
+from flask_babel import force_locale
+from flask_mail import Connection
+from jinja2 import TemplateNotFound
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ..dbutil import serialise_sqlite
+from .models import OutboxMessage, OutboxStatus
+
+log = logging.getLogger(__name__)
+
+DEFAULT_MAX_ATTEMPTS = 10
+MAX_BACKOFF = timedelta(hours=1)
+
+
+# --- writing ---------------------------------------------------------------
+
+
+def attachment(filename: str | None, content_type: str, data: str | bytes, *,
+               inline: bool = False) -> dict:
+    """An attachment as the outbox stores it (JSON): text as is, bytes as base64.
+
+    `content_type` may carry parameters ("text/calendar; method=REQUEST").
+    `inline=True` puts a text part among the message's alternatives
+    (text, HTML, calendar) instead of attaching it as a file.
+    """
+    if isinstance(data, bytes):
+        return {"filename": filename, "content_type": content_type,
+                "data": base64.b64encode(data).decode("ascii"), "encoding": "base64",
+                "inline": inline}
+    return {"filename": filename, "content_type": content_type, "data": data,
+            "encoding": None, "inline": inline}
+
+
+def enqueue(
+    session: Session,
+    *,
+    to: str,
+    subject: str,
+    text: str,
+    html: str | None = None,
+    attachments: Iterable[dict] = (),
+    headers: dict[str, str] | None = None,
+    kind: str,
+    now: datetime,
+    registration_id: int | None = None,
+) -> OutboxMessage:
+    """Add a message to the session's transaction; due at once. Flushes, never commits.
+
+    `attachments` are dicts made by `attachment()`.
+    """
+    message = OutboxMessage(
+        created_dt=now,
+        kind=kind,
+        registration_id=registration_id,
+        to_address=to,
+        subject=subject,
+        body_text=text,
+        body_html=html,
+        attachments=[dict(a) for a in attachments],
+        headers=dict(headers or {}),
+        status=OutboxStatus.PENDING,
+        attempts=0,
+        next_attempt_dt=now,
+    )
+    session.add(message)
+    session.flush()
+    return message
+
+
+@dataclass
+class RenderedMessage:
+    """What `enqueue` takes: `enqueue(session, to=…, **vars(rendered), …)`."""
+
+    subject: str
+    text: str
+    html: str
+
+
+def render_message(template_base: str, language: str, **context) -> RenderedMessage:
+    """Render `templates/email/<base>.txt` and `.html` in `language`.
+
+    The subject is the text template's first line (`Subject: …` is not
+    needed: the first line is the subject, the rest the body), so the one
+    translatable template holds both. The HTML is optional: without
+    `<base>.html`, `html` is None.
+    """
+    with force_locale(language):
+        text = render_template(f"email/{template_base}.txt", **context)
+        try:
+            html = render_template(f"email/{template_base}.html", **context)
+        except TemplateNotFound:
+            html = None
+    subject, _, body = text.lstrip().partition("\n")
+    return RenderedMessage(subject=subject.strip(), text=body.strip() + "\n", html=html)
+
+
+# --- composing -------------------------------------------------------------
+
+
+def _domain(sender: str) -> str:
+    address = parseaddr(sender)[1]
+    return address.rpartition("@")[2] or "localhost"
+
+
+def compose(message: OutboxMessage, sender: str) -> EmailMessage:
+    """The MIME message: text, HTML and inline parts as alternatives, then files."""
+    email = EmailMessage()
+    email["From"] = sender
+    email["To"] = message.to_address
+    email["Subject"] = message.subject
+    email["Date"] = format_datetime(message.created_dt)
+    # Stable across retries: a message sent twice is recognisably one.
+    email["Message-ID"] = f"<outbox.{message.id}.{int(message.created_dt.timestamp())}@{_domain(sender)}>"
+    # Out-of-office replies are not sent to automatic mail (RFC 3834).
+    email["Auto-Submitted"] = "auto-generated"
+    for name, value in (message.headers or {}).items():
+        if name in email:
+            del email[name]
+        email[name] = value
+
+    email.set_content(message.body_text)
+    if message.body_html is not None:
+        email.add_alternative(message.body_html, subtype="html")
+    files = []
+    for item in message.attachments or []:
+        data = item["data"]
+        if item.get("encoding") == "base64":
+            data = base64.b64decode(data)
+        maintype, subtype, params = _split_content_type(item["content_type"])
+        if item.get("inline") and isinstance(data, str) and maintype == "text":
+            charset = params.pop("charset", "utf-8")
+            email.add_alternative(data, subtype=subtype, charset=charset, params=params)
+        else:
+            files.append((item, data, maintype, subtype, params))
+    for item, data, maintype, subtype, params in files:
+        if isinstance(data, str):
+            charset = params.pop("charset", "utf-8")
+            email.add_attachment(data, subtype=subtype, charset=charset,
+                                 filename=item.get("filename"), params=params)
+        else:
+            email.add_attachment(data, maintype=maintype, subtype=subtype,
+                                 filename=item.get("filename"), params=params)
+    return email
+
+
+def _split_content_type(value: str) -> tuple[str, str, dict[str, str]]:
+    kind, *parameters = [part.strip() for part in value.split(";")]
+    maintype, _, subtype = kind.partition("/")
+    params = {}
+    for parameter in parameters:
+        if "=" in parameter:
+            name, _, val = parameter.partition("=")
+            params[name.strip().lower()] = val.strip().strip('"')
+    return maintype.lower(), (subtype or "octet-stream").lower(), params
+
+
+# --- delivering ------------------------------------------------------------
+
+
+@dataclass
+class DeliveryReport:
+    sent: int = 0
+    deferred: int = 0  # still pending, to be retried
+    failed: int = 0  # given up on
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def attempted(self) -> int:
+        return self.sent + self.deferred + self.failed
+
+    def __str__(self) -> str:
+        return f"sent {self.sent}, deferred {self.deferred}, failed {self.failed}"
+
+
+class TransportDown(Exception):
+    """The server cannot be reached or went away: no message's fault."""
+
+
+class PermanentFailure(Exception):
+    """This message will never be accepted (5xx)."""
+
+
+class TemporaryFailure(Exception):
+    """This message was refused for now (4xx)."""
+
+
+def backoff(attempts: int) -> timedelta:
+    """1, 2, 4, … minutes after the 1st, 2nd, 3rd … attempt, at most an hour."""
+    return min(timedelta(minutes=2 ** max(attempts - 1, 0)), MAX_BACKOFF)
+
+
+class SMTPTransport:
+    """One SMTP connection (Flask-Mail's settings), opened on first use and
+    reused for the whole batch."""
+
+    def __init__(self, timeout: float):
+        self.timeout = timeout
+        self.connection: Connection | None = None
+
+    def _open(self) -> Connection:
+        from ..extensions import mail
+
+        connection = mail.connect()
+        state = connection.mail
+        if state.suppress:  # MAIL_SUPPRESS_SEND (Flask-Mail's default when TESTING)
+            connection.host = None
+            return connection
+        try:
+            # As Flask-Mail's `configure_host`, with a timeout: a server that
+            # does not answer must not hold the worker (and, on SQLite, the
+            # write lock) for the operating system's minutes.
+            host_class = smtplib.SMTP_SSL if state.use_ssl else smtplib.SMTP
+            host = host_class(state.server, state.port, timeout=self.timeout)
+            if state.use_tls:
+                host.starttls()
+            if state.username and state.password:
+                host.login(state.username, state.password)
+        except (OSError, smtplib.SMTPException) as error:
+            raise TransportDown(_describe(error)) from error
+        connection.host = host
+        return connection
+
+    def send(self, email: EmailMessage, sender: str) -> None:
+        if self.connection is None:
+            self.connection = self._open()
+        if self.connection.host is None:
+            return
+        try:
+            self.connection.host.send_message(email, from_addr=parseaddr(sender)[1])
+        except smtplib.SMTPRecipientsRefused as error:
+            code, _text = next(iter(error.recipients.values()))
+            raise _classify(code, error) from error
+        except (smtplib.SMTPDataError, smtplib.SMTPSenderRefused) as error:
+            raise _classify(error.smtp_code, error) from error
+        except (OSError, smtplib.SMTPServerDisconnected) as error:
+            self.connection = None  # broken: open a new one next time
+            raise TransportDown(_describe(error)) from error
+
+    def close(self) -> None:
+        if self.connection is not None and self.connection.host is not None:
+            try:
+                self.connection.host.quit()
+            except (OSError, smtplib.SMTPException):
+                pass  # everything sent is already recorded
+        self.connection = None
+
+
+def _classify(code: int, error: Exception) -> Exception:
+    # A sender refused for good is a configuration problem, not this
+    # message's: retry it (the same refusal will show in last_error).
+    if 500 <= code < 600 and not isinstance(error, smtplib.SMTPSenderRefused):
+        return PermanentFailure(_describe(error))
+    return TemporaryFailure(_describe(error))
+
+
+def _describe(error: Exception) -> str:
+    return f"{type(error).__name__}: {error}"[:1000]
+
+
+class DirectoryTransport:
+    """No MAIL_SERVER: every message becomes an `.eml` file a person can open."""
+
+    def __init__(self, directory: Path):
+        self.directory = directory
+
+    def send(self, email: EmailMessage, sender: str, *, message: OutboxMessage) -> Path:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        name = f"{message.created_dt:%Y%m%dT%H%M%SZ}-{message.id:06d}-{message.kind}.eml"
+        path = self.directory / name
+        partial = path.with_suffix(".eml.partial")
+        partial.write_bytes(email.as_bytes())
+        os.replace(partial, path)  # readers never see half a message
+        return path
+
+    def close(self) -> None:
+        pass
+
+
+def outbox_dir() -> Path:
+    configured = current_app.config.get("OUTBOX_DIR")
+    return Path(configured) if configured else Path(current_app.instance_path) / "outbox"
+
+
+def _due(now: datetime):
+    return (
+        select(OutboxMessage)
+        .where(OutboxMessage.status == OutboxStatus.PENDING,
+               OutboxMessage.next_attempt_dt <= now)
+        .order_by(OutboxMessage.next_attempt_dt, OutboxMessage.id)
+    )
+
+
+def _claim_next(session: Session, now: datetime) -> OutboxMessage | None:
+    """Lock the next due message nobody else holds, in a fresh transaction."""
+    if session.get_bind().dialect.name == "sqlite":
+        serialise_sqlite(session)
+    return session.scalars(
+        _due(now).limit(1)
+        .with_for_update(skip_locked=True)
+        .execution_options(populate_existing=True)
+    ).first()
+
+
+def _defer_due(session: Session, now: datetime, limit: int, error: str) -> int:
+    """The server is away: push every due message back; none is given up."""
+    if session.get_bind().dialect.name == "sqlite":
+        serialise_sqlite(session)
+    messages = session.scalars(
+        _due(now).limit(limit).with_for_update(skip_locked=True)
+        .execution_options(populate_existing=True)
+    ).all()
+    for message in messages:
+        message.attempts += 1
+        message.next_attempt_dt = now + backoff(message.attempts)
+        message.last_error = error
+    session.commit()
+    return len(messages)
+
+
+def deliver_due(session: Session, now: datetime, batch_size: int = 100) -> DeliveryReport:
+    """Send up to `batch_size` due messages over one connection; commit after each.
+
+    Never raises for a mail problem: what could not be sent is recorded on
+    its row and in the report. The worker owns the session's transactions:
+    whatever the session holds is committed first.
+    """
+    config = current_app.config
+    report = DeliveryReport()
+    sender = config["MAIL_DEFAULT_SENDER"]
+    max_attempts = int(config.get("MAIL_MAX_ATTEMPTS") or DEFAULT_MAX_ATTEMPTS)
+    session.commit()  # start from a clean transaction: each claim is its own
+    if config.get("MAIL_SERVER"):
+        transport = SMTPTransport(timeout=float(config.get("MAIL_TIMEOUT") or 30))
+    else:
+        transport = DirectoryTransport(outbox_dir())
+    try:
+        while report.attempted < batch_size:
+            message = _claim_next(session, now)
+            if message is None:
+                session.rollback()
+                break
+            try:
+                email = compose(message, sender)
+                if isinstance(transport, DirectoryTransport):
+                    path = transport.send(email, sender, message=message)
+                    log.info("mail %s written to %s", message.id, path)
+                else:
+                    transport.send(email, sender)
+            except TransportDown as error:
+                message.attempts += 1
+                message.next_attempt_dt = now + backoff(message.attempts)
+                message.last_error = str(error)
+                session.commit()
+                report.deferred += 1
+                report.errors.append(str(error))
+                log.warning("mail server unavailable, deferring (%s)", type(error.__cause__).__name__)
+                report.deferred += _defer_due(
+                    session, now, batch_size - report.attempted, str(error))
+                break
+            except TemporaryFailure as error:
+                message.attempts += 1
+                message.last_error = str(error)
+                if message.attempts >= max_attempts:
+                    message.status = OutboxStatus.FAILED
+                    report.failed += 1
+                else:
+                    message.next_attempt_dt = now + backoff(message.attempts)
+                    report.deferred += 1
+                session.commit()
+                log.warning("mail %s refused for now (attempt %s)", message.id, message.attempts)
+            except (PermanentFailure, ValueError) as error:
+                # ValueError: the stored message cannot be composed (a bad header).
+                message.attempts += 1
+                message.status = OutboxStatus.FAILED
+                message.last_error = str(error) if isinstance(error, PermanentFailure) else _describe(error)
+                session.commit()
+                report.failed += 1
+                log.warning("mail %s refused permanently", message.id)
+            else:
+                message.attempts += 1
+                message.status = OutboxStatus.SENT
+                message.sent_dt = now
+                message.last_error = None
+                session.commit()
+                report.sent += 1
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        transport.close()
+    return report
+
+
+def pending_count(session: Session) -> int:
+    return session.scalar(
+        select(func.count()).select_from(OutboxMessage)
+        .where(OutboxMessage.status == OutboxStatus.PENDING)
+    )
