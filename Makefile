@@ -12,9 +12,11 @@ PYTEST_ARGS ?=
 .PHONY: run test setup db translations messages bench clean
 
 ## run: set up, migrate, load the demo content and serve http://127.0.0.1:5000
+## (with the mail worker in the background: mail lands in instance/outbox/*.eml)
 run: setup
 	$(BIN)/flask db upgrade
 	$(BIN)/flask seed demo
+	$(BIN)/flask mail work & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/flask run --host $(HOST) --port $(PORT)
 
 ## test: set up and run the test suite (TEST_DATABASE_URL=… for PostgreSQL)
