@@ -25,6 +25,11 @@ class EventFilter:
     from_date: date | None = None
 
 
+def page_count(total: int, per_page: int) -> int:
+    """Pages needed for `total` items; an empty listing still has one page."""
+    return max(1, -(-total // per_page))
+
+
 @dataclass
 class Page:
     items: list[Event]
@@ -34,7 +39,7 @@ class Page:
 
     @property
     def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
+        return page_count(self.total, self.per_page)
 
     @property
     def has_prev(self) -> bool:
@@ -103,7 +108,7 @@ def find_events(
     total = session.scalar(select(func.count()).select_from(Event).where(*conditions)) or 0
     # Past the last page, the last page: ?page=99999999999999999999 must not
     # reach the database (an OFFSET beyond 64 bits fails on both).
-    page = min(max(1, page), max(1, -(-total // per_page)))
+    page = min(max(1, page), page_count(total, per_page))
     items = session.scalars(
         select(Event)
         .where(*conditions)
