@@ -57,6 +57,13 @@ class Config:
 
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
+    RATELIMIT_HEADERS_ENABLED = True
+    # Per client address. A sign-up desk where a whole room shares one
+    # address stays well under these; a script does not.
+    REGISTRATION_RATE_LIMIT = os.environ.get("REGISTRATION_RATE_LIMIT", "30 per minute;300 per hour")
+    # How many reverse proxies (load balancer, nginx) set X-Forwarded-For in
+    # front of the app; 0 when clients connect directly.
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES") or 0)
 
     WTF_CSRF_TIME_LIMIT = None  # a form left open at a sign-up desk still submits
     SESSION_COOKIE_HTTPONLY = True

@@ -7,7 +7,7 @@ from flask import Flask, abort, render_template, request
 
 from config import Config, ProductionConfig, config_from_environment
 
-from .extensions import babel, csrf, db, migrate
+from .extensions import babel, csrf, db, limiter, migrate
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -61,6 +61,14 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     mail.init_app(app)
+    limiter.init_app(app)
+    proxies = app.config.get("TRUSTED_PROXIES") or 0
+    if proxies:
+        # The client's address and scheme from X-Forwarded-* set by that
+        # many proxies in front of the app (for rate limits and links).
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         with app.app_context():

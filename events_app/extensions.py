@@ -1,5 +1,7 @@
 """Every extension, created unbound and init_app'ed by the factory."""
 from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_mail import Mail
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -27,3 +29,7 @@ migrate = Migrate(render_as_batch=True, compare_type=True)
 csrf = CSRFProtect()
 babel = Babel()
 mail = Mail()
+# Counters in memory by default; RATELIMIT_STORAGE_URI=redis://… shares them
+# between app hosts. Behind a proxy, TRUSTED_PROXIES makes the remote
+# address the client's (see create_app).
+limiter = Limiter(get_remote_address)

@@ -130,6 +130,10 @@ class Event(Localized, db.Model):
     interpretation_notes: Mapped[str] = mapped_column(Text, default="")
     childcare_notes: Mapped[str] = mapped_column(Text, default="")
     capacity: Mapped[int | None] = mapped_column()
+    # When residents may register: empty means from publication until the
+    # event starts (see `registrations.services.registration_window`).
+    registration_opens_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    registration_closes_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
     status: Mapped[str] = mapped_column(String(16), default=EventStatus.DRAFT)
     parent_id: Mapped[int | None] = mapped_column(
         ForeignKey("event.id", ondelete="CASCADE"), index=True
@@ -146,6 +150,11 @@ class Event(Localized, db.Model):
         db.CheckConstraint(_in("status", EventStatus), name="status_known"),
         db.CheckConstraint("end_dt > start_dt", name="ends_after_start"),
         db.CheckConstraint("capacity IS NULL OR capacity >= 0", name="capacity_not_negative"),
+        db.CheckConstraint(
+            "registration_opens_dt IS NULL OR registration_closes_dt IS NULL"
+            " OR registration_closes_dt > registration_opens_dt",
+            name="registration_closes_after_opening",
+        ),
         Index("ix_event_status_start_dt", "status", "start_dt"),
     )
 

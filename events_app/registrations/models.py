@@ -1,5 +1,4 @@
 import enum
-import hashlib
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, Index, String, Text, text
@@ -17,11 +16,6 @@ class RegistrationStatus(enum.StrEnum):
 
 
 ACTIVE = text("status <> 'cancelled'")
-
-
-def hash_token(token: str) -> str:
-    """Only this is stored: a leaked table does not hand out registration links."""
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
 class Registration(db.Model):
@@ -53,9 +47,11 @@ class Registration(db.Model):
     registered_dt: Mapped[datetime] = mapped_column(UTCDateTime)
     status_changed_dt: Mapped[datetime] = mapped_column(UTCDateTime)
     cancelled_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # sha256 hex of the token in the person's link; session picks have none
-    # (they are reached through their meeting registration).
-    token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # The public half of the person's link (`/r/<link_id>.<signature>`, see
+    # `registrations.links`): the signature is never stored, so a leaked
+    # table does not hand out links. Session picks have none (they are
+    # reached through their meeting registration).
+    link_id: Mapped[str | None] = mapped_column(String(32), unique=True)
 
     __table_args__ = (
         db.CheckConstraint(
@@ -73,6 +69,8 @@ class Registration(db.Model):
         ),
         # Counting seats and walking the waitlist in order.
         Index("ix_registration_waitlist", "event_id", "status", "registered_dt", "id"),
+        # A person's own calendar: everything registered with one address.
+        Index("ix_registration_email_key", "email_key"),
     )
 
     # Most uses of a registration show its event: loaded with it in one query.

@@ -12,11 +12,10 @@ circle; on SQLite, which locks the whole database, the transaction is made a
 writer (`BEGIN IMMEDIATE`) before it reads a single count (see
 `dbutil.serialise_sqlite`).
 """
-import secrets
 from collections.abc import Iterable
 from datetime import datetime
 
-from flask_babel import LazyString, gettext
+from flask_babel import LazyString, format_datetime, gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
@@ -24,7 +23,8 @@ from sqlalchemy.orm import Session
 from ..dbutil import serialise_sqlite
 from ..events.models import Event, EventStatus
 from ..i18n import current_language
-from .models import Registration, RegistrationStatus, hash_token
+from .links import link_id_from, new_link_id, token_for
+from .models import Registration, RegistrationStatus
 
 
 class RegistrationError(Exception):
@@ -57,6 +57,17 @@ class EventCancelled(RegistrationError):
 class RegistrationClosed(RegistrationError):
     code = "closed"
     message = _l("Registration for this event has closed.")
+
+
+class RegistrationNotYetOpen(RegistrationError):
+    code = "not_yet_open"
+
+    def __init__(self, opens: datetime):
+        def message() -> str:
+            return gettext("Registration opens on %(when)s.",
+                           when=format_datetime(opens, "full"))
+
+        super().__init__(LazyString(message), opens=opens)
 
 
 class ConsentRequired(RegistrationError):
@@ -102,23 +113,39 @@ class CapacityBelowConfirmed(RegistrationError):
         )
 
 
-def new_token() -> str:
-    """256 random bits for the person's link; only its hash is stored."""
-    return secrets.token_urlsafe(32)
-
-
 def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
-def _check_open(event: Event, now: datetime) -> None:
+def registration_window(event: Event) -> tuple[datetime | None, datetime]:
+    """When registration opens (None: as soon as the event is published) and closes.
+
+    It closes when the event starts unless a chair set another time, and
+    never later than the event's end.
+    """
+    closes = event.registration_closes_dt or event.start_dt
+    return event.registration_opens_dt, min(closes, event.end_dt)
+
+
+def check_open(event: Event, now: datetime) -> None:
+    """Raise the reason why nobody can register for `event` now, if there is one."""
     if event.status == EventStatus.CANCELLED:
         raise EventCancelled()
     if event.status != EventStatus.PUBLISHED or event.parent_id is not None:
         raise RegistrationNotOpen()
-    # Registration closes when the event starts.
-    if event.start_dt <= now:
+    opens, closes = registration_window(event)
+    if closes <= now:
         raise RegistrationClosed()
+    if opens is not None and now < opens:
+        raise RegistrationNotYetOpen(opens)
+
+
+def is_open(event: Event, now: datetime) -> bool:
+    try:
+        check_open(event, now)
+    except RegistrationError:
+        return False
+    return True
 
 
 def _lock_events(session: Session, event_ids: Iterable[int]) -> dict[int, Event]:
@@ -210,13 +237,13 @@ def register(
     if not consent:
         raise ConsentRequired()
     # Refused before any lock is taken, so a bad request never waits for seats.
-    _check_open(event, now)
+    check_open(event, now)
     picks = _validate_picks(event, session_ids)
 
     locked = _lock_events(session, [event.id, *(s.id for s in picks)])
     # The event as it is now that nobody else can change it.
     event = locked[event.id]
-    _check_open(event, now)
+    check_open(event, now)
     for pick in picks:
         if locked[pick.id].status != EventStatus.PUBLISHED or locked[pick.id].parent_id != event.id:
             raise InvalidSessionPick()
@@ -226,7 +253,7 @@ def register(
     if existing is not None:
         return existing, None, False
 
-    token = new_token()
+    link_id = new_link_id()
     person = dict(
         name=name.strip(),
         email=email.strip(),
@@ -247,7 +274,7 @@ def register(
         return RegistrationStatus.WAITLISTED
 
     registration = Registration(
-        event=event, status=status_for(event), token_hash=hash_token(token), **person
+        event=event, status=status_for(event), link_id=link_id, **person
     )
     session.add(registration)
     for pick in picks:
@@ -263,7 +290,7 @@ def register(
             )
         )
     session.flush()
-    return registration, token, True
+    return registration, token_for(link_id), True
 
 
 def waitlist_position(session: Session, registration: Registration) -> int | None:
@@ -364,9 +391,15 @@ def set_capacity(
 
 
 def find_by_token(session: Session, token: str) -> Registration | None:
-    """The registration a link's token belongs to (looked up by its hash)."""
-    if not token or len(token) > 128:
+    """The registration a link's token belongs to, if the token is genuine."""
+    link_id = link_id_from(token)
+    if link_id is None:
         return None
-    return session.scalars(
-        select(Registration).where(Registration.token_hash == hash_token(token))
-    ).first()
+    return session.scalars(select(Registration).where(Registration.link_id == link_id)).first()
+
+
+def link_token(registration: Registration) -> str:
+    """The token of the person's link, for any mail about this registration
+    or one of its session picks."""
+    owner = registration.parent_registration or registration
+    return token_for(owner.link_id)

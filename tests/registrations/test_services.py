@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from events_app.events.models import Event, EventStatus
 from events_app.extensions import db
-from events_app.registrations.models import Registration, hash_token
+from events_app.registrations.models import Registration
 from events_app.registrations import services
 from events_app.registrations.services import (
     CapacityBelowConfirmed,
@@ -118,17 +118,41 @@ def test_after_cancelling_one_may_register_again(app, make_event):
         assert created and token and second.id != first.id and second.is_confirmed
 
 
-def test_tokens_have_256_bits_and_only_their_hash_is_stored(app, make_event):
+def test_links_are_random_and_signed_and_the_signature_is_never_stored(app, make_event):
     event = make_event()
     with app.app_context():
         registration, token, _ = register(event, "p@example.org")
-        assert re.fullmatch(r"[A-Za-z0-9_-]{43}", token)  # 32 random bytes
-        assert registration.token_hash == hash_token(token) != token
-        stored = db.session.execute(select(Registration.__table__)).mappings().one()
-        assert token not in {str(v) for v in stored.values()}
+        other, other_token, _ = register(event, "q@example.org")
+        # 128 random bits, then an HMAC-SHA256 signature (256 bits).
+        link_id, _, signature = token.partition(".")
+        assert re.fullmatch(r"[A-Za-z0-9_-]{22}", link_id)
+        assert re.fullmatch(r"[A-Za-z0-9_-]{43}", signature)
+        assert registration.link_id == link_id != other.link_id
+        stored = db.session.execute(select(Registration.__table__)).mappings().all()
+        assert not any(signature in str(v) for row in stored for v in row.values())
+
         assert find_by_token(db.session, token).id == registration.id
-        assert find_by_token(db.session, token[:-1] + "x") is None
+        assert services.link_token(registration) == token
+        # A forged or altered signature, someone else's id: nothing.
+        assert find_by_token(db.session, token[:-2] + ("AA" if token[-2:] != "AA" else "BB")) is None
+        assert find_by_token(db.session, f"{other.link_id}.{signature}") is None
+        assert find_by_token(db.session, link_id) is None
         assert find_by_token(db.session, "") is None
+        assert find_by_token(db.session, "x" * 10_000) is None
+
+
+def test_links_survive_a_secret_key_rotation(app, make_event):
+    event = make_event()
+    with app.app_context():
+        registration, token, _ = register(event, "p@example.org")
+        app.config["SECRET_KEY_FALLBACKS"] = [app.config["SECRET_KEY"]]
+        app.config["SECRET_KEY"] = "a-new-secret"
+        assert find_by_token(db.session, token).id == registration.id
+        new_token = services.link_token(registration)
+        assert new_token != token
+        assert find_by_token(db.session, new_token).id == registration.id
+        app.config["SECRET_KEY_FALLBACKS"] = []
+        assert find_by_token(db.session, token) is None
 
 
 def test_cancelling_promotes_the_first_waitlisted_and_is_idempotent(app, make_event):
@@ -221,8 +245,11 @@ def test_session_picks_each_get_their_own_seat(app, meeting):
             ("b@example.org", bridges.id): "confirmed",
             ("c@example.org", breath.id): "confirmed",
         }
-        assert all(r.is_confirmed and r.token_hash for r in (first, second, third))
-        assert all(p.token_hash is None for p in first.session_registrations)
+        assert all(r.is_confirmed and r.link_id for r in (first, second, third))
+        assert all(p.link_id is None for p in first.session_registrations)
+        # A mail about a session pick links to the meeting registration's page.
+        pick = first.session_registrations[0]
+        assert find_by_token(db.session, services.link_token(pick)).id == first.id
 
         # Cancelling the meeting registration frees its session seats too.
         promoted = cancel(db.session, first, NOW)
