@@ -61,6 +61,9 @@ class Config:
     # Per client address. A sign-up desk where a whole room shares one
     # address stays well under these; a script does not.
     REGISTRATION_RATE_LIMIT = os.environ.get("REGISTRATION_RATE_LIMIT", "30 per minute;300 per hour")
+    # Registrants' personal details are erased this many days after their
+    # event (`flask registrations purge`, daily from cron); counts remain.
+    REGISTRATION_RETENTION_DAYS = int(os.environ.get("REGISTRATION_RETENTION_DAYS") or 90)
     # How many reverse proxies (load balancer, nginx) set X-Forwarded-For in
     # front of the app; 0 when clients connect directly.
     TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES") or 0)

@@ -82,11 +82,13 @@ def register_blueprints(app: Flask) -> None:
     from .events import bp as events_bp
     from .health import bp as health_bp
     from .ical import bp as ical_bp
+    from .registrations.views import bp as registrations_bp
 
     # ical first: /events/<slug>.ics is its, not the event page's.
     app.register_blueprint(ical_bp)
     app.register_blueprint(events_bp)
     app.register_blueprint(councils_bp)
+    app.register_blueprint(registrations_bp)
     app.register_blueprint(health_bp)
 
 

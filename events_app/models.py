@@ -5,10 +5,12 @@ from .registrations.models import Registration  # noqa: F401
 from .mail.models import OutboxMessage  # noqa: F401
 from .councils.models import recommendation_themes  # noqa: E402
 from .events.models import event_recommendations, event_themes  # noqa: E402
-from .pagecache import site_state, track_public_content  # noqa: E402,F401
+from .pagecache import site_state, track_public_content, track_public_counts  # noqa: E402,F401
 
 # What the public pages show: a change to any of it makes cached pages stale.
 track_public_content(
     SubCouncil.__table__, Theme.__table__, Recommendation.__table__, Venue.__table__,
     Event.__table__, recommendation_themes, event_themes, event_recommendations,
 )
+# Event pages show the places left.
+track_public_counts(Registration.__table__)

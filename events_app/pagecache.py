@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import wraps
 
-from flask import current_app, request, session
+from flask import current_app, g, request, session
+from flask_wtf.csrf import generate_csrf
 from sqlalchemy import BigInteger, Column, Integer, Table, event, insert, select, update
 from sqlalchemy.orm import Session
 
@@ -46,6 +47,7 @@ def bump_content_version(connection) -> None:
 
 
 _public_tables: set[Table] = set()
+_count_tables: set[Table] = set()
 
 
 def track_public_content(*tables: Table) -> None:
@@ -53,13 +55,45 @@ def track_public_content(*tables: Table) -> None:
     _public_tables.update(tables)
 
 
+def track_public_counts(*tables: Table) -> None:
+    """Rows counted on public pages (registrations: places left).
+
+    Their changes make pages stale too, but the counter is bumped just after
+    the change commits, in a transaction of its own: registrations for
+    different events never queue behind each other for the counter's row.
+    A page rendered between the commit and the bump is cached under the old
+    number and so dropped at once.
+    """
+    _count_tables.update(tables)
+
+
+BUMP_AFTER_COMMIT = "pagecache_bump_after_commit"
+
+
 @event.listens_for(Session, "before_flush")
 def _bump_on_public_change(session: Session, _context, _instances) -> None:
     changed = [*session.new, *session.deleted]
     # `dirty` also holds objects whose attributes were set to the same value.
     changed += [obj for obj in session.dirty if session.is_modified(obj)]
-    if any(getattr(obj, "__table__", None) in _public_tables for obj in changed):
+    tables = {getattr(obj, "__table__", None) for obj in changed}
+    if tables & _public_tables:
         bump_content_version(session.connection())
+    elif tables & _count_tables:
+        session.info[BUMP_AFTER_COMMIT] = True
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _bump_after_commit(session: Session, transaction) -> None:
+    # After the commit's connection went back to the pool (never holding two),
+    # and only for the outermost transaction; a rollback forgot the flag.
+    if transaction.parent is None and session.info.pop(BUMP_AFTER_COMMIT, False):
+        with session.get_bind().begin() as connection:
+            bump_content_version(connection)
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_bump(session: Session) -> None:
+    session.info.pop(BUMP_AFTER_COMMIT, None)
 
 
 @event.listens_for(Session, "do_orm_execute")
@@ -108,8 +142,33 @@ class PageCache:
                 self._entries.popitem(last=False)
 
 
+# Stands for the reader's CSRF token in a cached page; replaced when served.
+CSRF_PLACEHOLDER = "__CSRF_TOKEN_PLACEHOLDER__"
+
+
+def page_csrf_token() -> str:
+    """The templates' `csrf_token()`: a placeholder while a shared page is rendered."""
+    if g.get("rendering_shared_page"):
+        return CSRF_PLACEHOLDER
+    return generate_csrf()
+
+
+def _personal(session) -> bool:
+    """A session holding more than a CSRF token (a signed-in chair, a flashed
+    message) sees pages made for it alone."""
+    return any(key != "csrf_token" for key in session)
+
+
+def _fill_token(body: bytes) -> bytes:
+    placeholder = CSRF_PLACEHOLDER.encode()
+    if placeholder in body:
+        return body.replace(placeholder, generate_csrf().encode())
+    return body
+
+
 def init_app(app) -> None:
     app.extensions["page_cache"] = PageCache(size=app.config["PAGE_CACHE_SIZE"])
+    app.jinja_env.globals["csrf_token"] = page_csrf_token
 
 
 def cached_page(view):
@@ -123,7 +182,7 @@ def cached_page(view):
     @wraps(view)
     def wrapper(*args, **kwargs):
         lifetime = timedelta(seconds=current_app.config["PAGE_CACHE_SECONDS"])
-        if lifetime <= timedelta(0) or request.method not in ("GET", "HEAD") or session:
+        if lifetime <= timedelta(0) or request.method not in ("GET", "HEAD") or _personal(session):
             return view(*args, **kwargs)
         cache: PageCache = current_app.extensions["page_cache"]
         now = now_utc()
@@ -131,13 +190,20 @@ def cached_page(view):
         key = (request.endpoint, request.full_path, current_language())
         entry = cache.get(key, version, now)
         if entry is None:
-            response = current_app.make_response(view(*args, **kwargs))
-            if response.status_code != 200 or response.direct_passthrough:
+            g.rendering_shared_page = True
+            try:
+                response = current_app.make_response(view(*args, **kwargs))
+            finally:
+                g.rendering_shared_page = False
+            if response.direct_passthrough:
+                return response
+            if response.status_code != 200:
+                response.set_data(_fill_token(response.get_data()))
                 return response
             entry = Entry(version, now + lifetime, now, response.get_data(),
                           response.status_code, response.mimetype)
             cache.put(key, entry)
-            return response
-        return current_app.response_class(entry.body, status=entry.status, mimetype=entry.mimetype)
+        return current_app.response_class(
+            _fill_token(entry.body), status=entry.status, mimetype=entry.mimetype)
 
     return wrapper

@@ -44,6 +44,20 @@ def url_with(**changes) -> str:
     return url_for(request.endpoint, **(request.view_args or {}), **args)
 
 
+def field_attrs(field, **extra) -> dict:
+    """A form field's ARIA attributes: its hint and errors described, invalid when wrong."""
+    attrs, described = {}, []
+    if field.description:
+        described.append(f"{field.id}-hint")
+    if field.errors:
+        described.append(f"{field.id}-error")
+        attrs["aria-invalid"] = "true"
+    if described:
+        attrs["aria-describedby"] = " ".join(described)
+    attrs.update(extra)
+    return attrs
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(
         local_date=local_date,
@@ -55,4 +69,5 @@ def init_app(app: Flask) -> None:
         time_range=time_range,
         url_with=url_with,
         current_language=current_language,
+        field_attrs=field_attrs,
     )

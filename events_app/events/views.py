@@ -5,6 +5,8 @@ from ..councils.models import SubCouncil, Theme
 from ..extensions import db
 from ..ical import services as ical_services
 from ..pagecache import cached_page
+from ..registrations import services as registration_services
+from ..registrations.forms import RegistrationForm
 from ..timeutil import now_utc, site_zone
 from . import services
 from .forms import EventFilterForm
@@ -56,9 +58,27 @@ def detail(slug: str):
     event = services.get_public_event(db.session, slug)
     if event is None:
         abort(404)
+    return event_page(event)
+
+
+def event_page(event, form: RegistrationForm | None = None, error: str | None = None,
+               status: int = 200):
+    """The event page; with the registration form as submitted when it was refused."""
+    now = now_utc()
+    try:
+        registration_services.check_open(event, now)
+        closed_reason = None
+    except registration_services.RegistrationError as reason:
+        closed_reason = reason.message
     return render_template(
         "events/detail.html",
         event=event,
-        now=now_utc(),
+        now=now,
         calendar_links=ical_services.calendar_links(event, current_app.config["SITE_URL"], site_zone()),
-    )
+        # The blank form has no token of its own: the page (cached for every
+        # reader) gets each reader's CSRF token when served (pagecache).
+        form=form or RegistrationForm(event, formdata=None, meta={"csrf": False}),
+        registration_error=error,
+        closed_reason=closed_reason,
+        seats=registration_services.seats(db.session, [event, *event.public_sessions]),
+    ), status

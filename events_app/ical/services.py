@@ -28,6 +28,7 @@ import hashlib
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -681,6 +682,18 @@ def event_body(
         ).to_ical()
         cache.put(validator.etag, body)
     return body
+
+
+def registrant_body(events: Iterable[Event], site_url: str, zone: ZoneInfo) -> bytes:
+    """A registrant's own calendar of the events they have a seat at."""
+    return build_calendar(
+        [CalendarEvent.from_model(event) for event in events],
+        site_url=site_url,
+        zone=zone,
+        name=_("My registrations: LMLIP Community Events"),
+        description=_("The events you have a place at."),
+        refresh=FEED_REFRESH,
+    ).to_ical()
 
 
 # ---------------------------------------------------------------------------

@@ -118,3 +118,21 @@ def subscribe():
         "ical/subscribe.html",
         groups=services.subscription_groups(db.session, _site_url(), current_language()),
     )
+
+
+@bp.get("/calendar/r/<token>.ics")
+def registrant_feed(token: str):
+    """A registrant's own calendar: every event they have a seat at. Behind
+    their personal link, so private; it names the events, never the person."""
+    from ..registrations import services as registrations
+
+    registration = registrations.find_by_token(db.session, token)
+    if registration is None:
+        return _not_found(_("There is no such calendar."))
+    events = registrations.events_with_seats(db.session, registration, now_utc())
+    body = services.registrant_body(events, _site_url(), site_zone())
+    response = Response(body, mimetype="text/calendar")
+    response.headers["Cache-Control"] = "private, max-age=300"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["Vary"] = "Accept-Language, Cookie"
+    return response

@@ -171,6 +171,8 @@ def compose(message: OutboxMessage, sender: str) -> EmailMessage:
         else:
             files.append((item, data, maintype, subtype, params))
     for item, data, maintype, subtype, params in files:
+        if isinstance(data, str) and maintype != "text":
+            data = data.encode(params.pop("charset", "utf-8"))
         if isinstance(data, str):
             charset = params.pop("charset", "utf-8")
             email.add_attachment(data, subtype=subtype, charset=charset,

@@ -2,8 +2,9 @@
 
 Every function takes the session and `now`, flushes, and never commits: the
 caller commits once (and rolls back on a `RegistrationError`, which on SQLite
-also releases the write lock). Mail will be written to the outbox by the
-caller in the same transaction, from what these functions return.
+also releases the write lock). Every change writes its mail to the outbox
+(`notifications`) in that same transaction: the person hears of exactly the
+changes that happened, whoever made them.
 
 Capacity is never exceeded: every decision confirmed / waitlisted is taken
 while holding the rows of the events concerned — PostgreSQL `SELECT … FOR
@@ -13,7 +14,8 @@ writer (`BEGIN IMMEDIATE`) before it reads a single count (see
 `dbutil.serialise_sqlite`).
 """
 from collections.abc import Iterable
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from flask_babel import LazyString, format_datetime, gettext
 from flask_babel import lazy_gettext as _l
@@ -23,6 +25,7 @@ from sqlalchemy.orm import Session
 from ..dbutil import serialise_sqlite
 from ..events.models import Event, EventStatus
 from ..i18n import current_language
+from . import notifications
 from .links import link_id_from, new_link_id, token_for
 from .models import Registration, RegistrationStatus
 
@@ -73,6 +76,11 @@ class RegistrationNotYetOpen(RegistrationError):
 class ConsentRequired(RegistrationError):
     code = "consent_required"
     message = _l("Please agree to the privacy notice to register.")
+
+
+class CancellationClosed(RegistrationError):
+    code = "cancellation_closed"
+    message = _l("This event has already started: the registration can no longer be cancelled.")
 
 
 class InvalidSessionPick(RegistrationError):
@@ -251,6 +259,7 @@ def register(
     email_key = normalise_email(email)
     existing = _active_registration(session, event.id, email_key)
     if existing is not None:
+        notifications.already_registered(session, existing, _positions(session, existing), now)
         return existing, None, False
 
     link_id = new_link_id()
@@ -290,7 +299,14 @@ def register(
             )
         )
     session.flush()
+    notifications.registered(session, registration, _positions(session, registration), now)
     return registration, token_for(link_id), True
+
+
+def _positions(session: Session, registration: Registration) -> dict[int, int | None]:
+    """Waitlist positions of a registration and its session picks, by id."""
+    rows = [registration, *registration.session_registrations]
+    return {row.id: waitlist_position(session, row) for row in rows if row.is_waitlisted}
 
 
 def waitlist_position(session: Session, registration: Registration) -> int | None:
@@ -345,6 +361,8 @@ def cancel(session: Session, registration: Registration, now: datetime) -> list[
     """
     if registration.status == RegistrationStatus.CANCELLED:
         return []
+    if registration.event.start_dt <= now:
+        raise CancellationClosed()
     picks = [r for r in registration.session_registrations if r.is_active]
     locked = _lock_events(session, [registration.event_id, *(r.event_id for r in picks)])
     # Reloaded under the lock: a concurrent cancel may have been first.
@@ -360,14 +378,22 @@ def cancel(session: Session, registration: Registration, now: datetime) -> list[
         .execution_options(populate_existing=True)
     ).all()
     promoted: list[Registration] = []
+    had_seats: list[Event] = []
+    changed = False
     for item in rows:
         if item.status == RegistrationStatus.CANCELLED:
             continue
+        changed = True
         had_seat = item.status == RegistrationStatus.CONFIRMED
         _set_status(item, RegistrationStatus.CANCELLED, now)
         session.flush()
-        if had_seat and item.event_id in locked:
-            promoted += _promote(session, locked[item.event_id], now)
+        if had_seat:
+            had_seats.append(item.event)
+            if item.event_id in locked:
+                promoted += _promote(session, locked[item.event_id], now)
+    if changed:  # a concurrent cancel may have done it all already
+        notifications.cancelled(session, registration, had_seats, now)
+    notifications.promoted(session, promoted, now)
     return promoted
 
 
@@ -387,7 +413,9 @@ def set_capacity(
         raise CapacityBelowConfirmed(confirmed)
     event.capacity = capacity
     session.flush()
-    return _promote(session, event, now)
+    promoted = _promote(session, event, now)
+    notifications.promoted(session, promoted, now)
+    return promoted
 
 
 def find_by_token(session: Session, token: str) -> Registration | None:
@@ -403,3 +431,63 @@ def link_token(registration: Registration) -> str:
     or one of its session picks."""
     owner = registration.parent_registration or registration
     return token_for(owner.link_id)
+
+
+@dataclass(frozen=True)
+class Seats:
+    """How full an event is, for its page."""
+
+    capacity: int | None
+    confirmed: int
+    waitlisted: int
+
+    @property
+    def left(self) -> int | None:
+        return None if self.capacity is None else max(self.capacity - self.confirmed, 0)
+
+    @property
+    def full(self) -> bool:
+        return self.capacity is not None and self.confirmed >= self.capacity
+
+
+def seats(session: Session, events: Iterable[Event]) -> dict[int, Seats]:
+    """Confirmed and waitlisted counts of these events, in one query."""
+    events = list(events)
+    counts: dict[tuple[int, str], int] = {}
+    if events:
+        rows = session.execute(
+            select(Registration.event_id, Registration.status, func.count())
+            .where(
+                Registration.event_id.in_([e.id for e in events]),
+                Registration.status != RegistrationStatus.CANCELLED,
+            )
+            .group_by(Registration.event_id, Registration.status)
+        )
+        counts = {(event_id, status): count for event_id, status, count in rows}
+    return {
+        e.id: Seats(
+            e.capacity,
+            counts.get((e.id, RegistrationStatus.CONFIRMED), 0),
+            counts.get((e.id, RegistrationStatus.WAITLISTED), 0),
+        )
+        for e in events
+    }
+
+
+def events_with_seats(session: Session, registration: Registration, now: datetime,
+                      days_back: int = 31) -> list[Event]:
+    """Everything the person behind this registration has a seat at: the events
+    and sessions where any registration with their e-mail is confirmed, from
+    a month ago on, in time order (their own calendar feed)."""
+    return list(session.scalars(
+        select(Event)
+        .join(Registration, Registration.event_id == Event.id)
+        .where(
+            Registration.email_key == registration.email_key,
+            Registration.status == RegistrationStatus.CONFIRMED,
+            Event.status != EventStatus.DRAFT,
+            Event.end_dt >= now - timedelta(days=days_back),
+        )
+        .order_by(Event.start_dt, Event.id)
+        .distinct()
+    ))

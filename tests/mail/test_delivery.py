@@ -14,7 +14,7 @@ from events_app.mail.services import (
     attachment, backoff, deliver_due, enqueue, render_message,
 )
 
-from .conftest import REFUSED_DOMAIN
+from smtp import REFUSED_DOMAIN
 
 NOW = datetime(2026, 11, 24, 14, 0, tzinfo=timezone.utc)
 ICS = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nMETHOD:REQUEST\r\nEND:VCALENDAR\r\n"

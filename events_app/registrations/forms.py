@@ -1,0 +1,142 @@
+"""The registration form: short, in the reader's language, usable without JavaScript."""
+import re
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    EmailField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TelField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Email, Length, Optional, Regexp, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from ..i18n import current_language
+
+# Control characters (NUL above all, which PostgreSQL refuses) never reach
+# the database; tabs and line breaks stay in the longer answers.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+LANGUAGE_NAMES = {"en": "English", "fr": "Français"}
+
+
+def clean(value):
+    if isinstance(value, str):
+        return _CONTROL.sub("", value).strip()
+    return value
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class RegistrationForm(FlaskForm):
+    name = StringField(
+        _l("Your name"),
+        filters=[clean],
+        validators=[DataRequired(_l("Please enter your name.")),
+                    Length(max=200, message=_l("Please use at most %(max)d characters."))],
+        render_kw={"autocomplete": "name", "maxlength": 200},
+    )
+    email = EmailField(
+        _l("E-mail address"),
+        filters=[clean],
+        validators=[
+            DataRequired(_l("Please enter your e-mail address.")),
+            Length(max=254, message=_l("Please use at most %(max)d characters.")),
+            # Syntax only: no lookup of the domain (no network, no delay).
+            Email(_l("Please enter an e-mail address like name@example.com."),
+                  check_deliverability=False),
+        ],
+        render_kw={"autocomplete": "email", "maxlength": 254},
+    )
+    phone = TelField(
+        _l("Phone (optional)"),
+        filters=[clean],
+        validators=[
+            Optional(),
+            Length(max=40, message=_l("Please use at most %(max)d characters.")),
+            Regexp(r"^[0-9+()./\- ]*(?:(?:x|ext\.?) ?[0-9]+)?$", re.IGNORECASE,
+                   message=_l("Please use digits, spaces and + ( ) - only.")),
+        ],
+        render_kw={"autocomplete": "tel", "maxlength": 40},
+    )
+    preferred_language = SelectField(
+        _l("Language for our e-mails"),
+        choices=[SelectChoice(code, name) for code, name in LANGUAGE_NAMES.items()],
+    )
+    sessions = MultiCheckboxField(_l("Sessions"), coerce=int, validate_choice=False)
+    interpretation_language = StringField(
+        _l("Interpretation into another language (optional)"),
+        filters=[clean],
+        validators=[Optional(), Length(max=100, message=_l("Please use at most %(max)d characters."))],
+        description=_l("For example Arabic, Spanish or American Sign Language."),
+        render_kw={"maxlength": 100},
+    )
+    accessibility_needs = TextAreaField(
+        _l("Accessibility needs (optional)"),
+        filters=[clean],
+        validators=[Optional(), Length(max=1000, message=_l("Please use at most %(max)d characters."))],
+        description=_l("For example step-free access, a sign language interpreter or large print."),
+        render_kw={"maxlength": 1000, "rows": 3},
+    )
+    childcare_needs = TextAreaField(
+        _l("Childcare (optional)"),
+        filters=[clean],
+        validators=[Optional(), Length(max=500, message=_l("Please use at most %(max)d characters."))],
+        description=_l("How many children, and their ages."),
+        render_kw={"maxlength": 500, "rows": 2},
+    )
+    consent = BooleanField(
+        _l("I agree to the privacy notice: my details are used only for this event."),
+        validators=[DataRequired(_l("Please agree to the privacy notice to register."))],
+    )
+    # A field people never see and spam robots fill in.
+    website = StringField(
+        _l("Leave this field empty"),
+        render_kw={"autocomplete": "off", "tabindex": "-1"},
+    )
+
+    def __init__(self, event=None, **kwargs):
+        super().__init__(**kwargs)
+        if not self.preferred_language.data:
+            self.preferred_language.data = current_language()
+        self.sessions.choices = []
+        if event is not None:
+            self.sessions.choices = [
+                SelectChoice(s.id, s.localized("title")) for s in event.sessions if s.is_published
+            ]
+
+    def validate_preferred_language(self, field):
+        if field.data not in current_app.config["LANGUAGES"]:
+            raise ValidationError(_l("Please choose a language from the list."))
+
+    def validate_sessions(self, field):
+        offered = {choice.value for choice in self.sessions.choices}
+        if any(value not in offered for value in field.data or []):
+            raise ValidationError(_l("Please pick sessions of this meeting only."))
+
+    def validate_website(self, field):
+        if field.data:
+            raise ValidationError(_l("Please leave this field empty."))
+
+    def person(self) -> dict:
+        """What `registrations.services.register` takes from the form."""
+        return {
+            "name": self.name.data,
+            "email": self.email.data,
+            "consent": bool(self.consent.data),
+            "phone": self.phone.data or None,
+            "preferred_language": self.preferred_language.data,
+            "interpretation_language": self.interpretation_language.data or None,
+            "accessibility_needs": self.accessibility_needs.data or None,
+            "childcare_needs": self.childcare_needs.data or None,
+            "session_ids": list(self.sessions.data or []),
+        }

@@ -1,0 +1,175 @@
+"""The mail a registrant gets: written to the outbox in the caller's transaction.
+
+Called by `registrations.services` for every change it makes, so that no
+path (a page, the CLI, a chair's action) can change a registration without
+the person hearing of it. Each message is rendered in the registrant's
+preferred language from `templates/email/<kind>.txt` and `.html`.
+
+A seat comes with a calendar invitation the person's calendar can update
+later (RFC 6047): `METHOD:REQUEST` with the event's own UID and SEQUENCE,
+the partnership as ORGANIZER and the person as ATTENDEE, inline (Outlook
+reads only an inline `text/calendar` part) and as an `.ics` file. Losing a
+seat sends `METHOD:CANCEL` for the same UID. A waitlist place has no
+invitation: there is nothing to put in a calendar yet.
+"""
+from collections.abc import Iterable
+from datetime import datetime
+from email.utils import parseaddr
+
+from flask import current_app
+from flask_babel import force_locale
+from sqlalchemy.orm import Session
+
+from ..events.models import Event
+from ..ical.builders import CalendarEvent, Method, build_calendar
+from ..ical.services import absolute_url
+from ..mail.services import attachment, enqueue, render_message
+from ..timeutil import site_zone
+from .links import token_for
+from .models import Registration
+
+
+def organizer_address() -> str:
+    """The partnership's own address (bare), from MAIL_DEFAULT_SENDER."""
+    return parseaddr(current_app.config["MAIL_DEFAULT_SENDER"])[1] or "events@localhost"
+
+
+def mail_language(registration: Registration) -> str:
+    language = registration.preferred_language
+    return language if language in current_app.config["LANGUAGES"] else "en"
+
+
+def owner(registration: Registration) -> Registration:
+    """The registration holding the person's link (a session pick's meeting registration)."""
+    return registration.parent_registration or registration
+
+
+def links(registration: Registration) -> dict[str, str]:
+    site_url = current_app.config["SITE_URL"]
+    token = token_for(owner(registration).link_id)
+    return {
+        "registration_url": absolute_url(site_url, "registrations.detail", token=token),
+        "cancel_url": absolute_url(site_url, "registrations.confirm_cancel", token=token),
+        "calendar_url": absolute_url(site_url, "ical.registrant_feed", token=token),
+    }
+
+
+def invitation(event: Event, registration: Registration, method: Method) -> str:
+    """The event as an iTIP REQUEST or CANCEL for this person, in the current language."""
+    calendar = build_calendar(
+        [CalendarEvent.from_model(event)],
+        site_url=current_app.config["SITE_URL"],
+        zone=site_zone(),
+        method=method,
+        organizer=organizer_address(),
+        attendee=(registration.name, registration.email),
+    )
+    return calendar.to_ical().decode("utf-8")
+
+
+def invitation_parts(registration: Registration, events: Iterable[Event],
+                     method: Method) -> list[dict]:
+    """The first event inline (what Outlook and Gmail show as the invitation);
+    every event as its own `.ics` file (a meeting and each session with a seat)."""
+    parts = []
+    for index, event in enumerate(events):
+        ics = invitation(event, registration, method)
+        if index == 0:
+            parts.append(attachment(
+                None, f"text/calendar; method={method}; charset=UTF-8", ics, inline=True))
+        parts.append(attachment(f"{event.slug}.ics", "application/ics", ics))
+    return parts
+
+
+def _recommendations(registration: Registration) -> list[dict]:
+    """What the event and the person's sessions act on: "This event acts on …",
+    "“Journeys to work” acts on …"."""
+    items, seen = [], set()
+    sources = [(registration.event, None)]
+    sources += [(p.event, p.event) for p in registration.session_registrations if p.is_active]
+    for event, session_event in sources:
+        for recommendation in event.recommendations:
+            if recommendation.id not in seen:
+                seen.add(recommendation.id)
+                items.append({"recommendation": recommendation, "session": session_event})
+    return items
+
+
+def _send(session: Session, registration: Registration, template: str, now: datetime, *,
+          method: Method | None = None, invite: Iterable[Event] = (), **context) -> None:
+    language = mail_language(registration)
+    event = registration.event
+    context.setdefault("picks", [])
+    context.setdefault("recommendations", _recommendations(registration))
+    site_url = current_app.config["SITE_URL"]
+    with force_locale(language):
+        rendered = render_message(
+            template,
+            language,
+            registration=registration,
+            event=event,
+            event_url=absolute_url(site_url, "events.detail", slug=event.slug),
+            recommendation_url=lambda rec: absolute_url(
+                site_url, "councils.recommendation", code=rec.code),
+            **links(registration),
+            **context,
+        )
+        parts = invitation_parts(registration, list(invite), method) if method else []
+    enqueue(
+        session,
+        to=registration.email,
+        subject=rendered.subject,
+        text=rendered.text,
+        html=rendered.html,
+        attachments=parts,
+        kind=template,
+        now=now,
+        registration_id=registration.id,
+    )
+
+
+def _picks(registration: Registration, positions: dict[int, int | None]) -> list[dict]:
+    return [
+        {"event": pick.event, "status": pick.status, "position": positions.get(pick.id)}
+        for pick in registration.session_registrations
+        if pick.is_active
+    ]
+
+
+def registered(session: Session, registration: Registration,
+               positions: dict[int, int | None], now: datetime) -> None:
+    """A new registration: a confirmation with the invitation(s), or a waitlist notice."""
+    seats = [registration.event] if registration.is_confirmed else []
+    seats += [p.event for p in registration.session_registrations if p.is_confirmed]
+    _send(
+        session, registration,
+        "confirmation" if registration.is_confirmed else "waitlisted",
+        now,
+        method=Method.REQUEST if seats else None,
+        invite=seats,
+        position=positions.get(registration.id),
+        picks=_picks(registration, positions),
+    )
+
+
+def already_registered(session: Session, registration: Registration,
+                       positions: dict[int, int | None], now: datetime) -> None:
+    """Someone registered again with this address: the link goes to the address,
+    never to whoever filled in the form."""
+    _send(session, registration, "already_registered", now,
+          position=positions.get(registration.id), picks=_picks(registration, positions))
+
+
+def promoted(session: Session, registrations: Iterable[Registration], now: datetime) -> None:
+    """A seat came free: the invitation for the event (or session) they now have a seat at."""
+    for registration in registrations:
+        _send(session, registration, "promoted", now,
+              method=Method.REQUEST, invite=[registration.event])
+
+
+def cancelled(session: Session, registration: Registration, had_seats: list[Event],
+              now: datetime) -> None:
+    """The registration (and its session picks) is cancelled: CANCEL what was in
+    the person's calendar."""
+    _send(session, registration, "cancelled", now,
+          method=Method.CANCEL if had_seats else None, invite=had_seats, had_seats=had_seats)

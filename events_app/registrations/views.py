@@ -1,0 +1,125 @@
+"""Registering on the event page, and the registrant's own page behind their link."""
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    url_for,
+)
+from flask_babel import gettext as _
+
+from ..events import services as event_services
+from ..events.views import event_page
+from ..extensions import db, limiter
+from ..timeutil import now_utc
+from . import services
+from .forms import RegistrationForm
+from .notifications import organizer_address
+
+bp = Blueprint("registrations", __name__)
+
+
+def _registration_limit() -> str:
+    return current_app.config["REGISTRATION_RATE_LIMIT"]
+
+
+def _private(response):
+    """A page behind a personal link: never stored by a cache, never passed on
+    as a Referer to the sites it links to, never indexed."""
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+@bp.post("/events/<slug>/register")
+@limiter.limit(_registration_limit)
+def register(slug: str):
+    event = event_services.get_public_event(db.session, slug)
+    if event is None:
+        abort(404)
+    form = RegistrationForm(event)
+    if not form.validate():
+        return event_page(event, form=form, status=400)
+    try:
+        registration, token, created = services.register(
+            db.session, event, now=now_utc(), **form.person()
+        )
+        db.session.commit()
+    except services.OverlappingSessions as error:
+        db.session.rollback()
+        form.sessions.errors = [error.message]
+        return event_page(event, form=form, status=400)
+    except services.RegistrationError as error:
+        db.session.rollback()
+        return event_page(event, form=form, error=error.message, status=409)
+    if not created:
+        # The address's owner gets the link by mail; whoever typed the
+        # address learns nothing about the registration.
+        return render_template(
+            "registrations/already.html", event=event, email=registration.email
+        )
+    flash(_("Thank you: you are registered.") if registration.is_confirmed
+          else _("The event is full: you are on the waitlist."), "success")
+    return redirect(url_for(".detail", token=token), 303)
+
+
+def _registration_or_404(token: str):
+    registration = services.find_by_token(db.session, token)
+    if registration is None:
+        abort(_private(current_app.make_response(
+            (render_template("registrations/unknown.html"), 404))))
+    return registration
+
+
+@bp.get("/r/<token>")
+def detail(token: str):
+    registration = _registration_or_404(token)
+    now = now_utc()
+    return _private(current_app.make_response(render_template(
+        "registrations/detail.html",
+        registration=registration,
+        event=registration.event,
+        token=token,
+        now=now,
+        position=services.waitlist_position(db.session, registration),
+        picks=[(p, services.waitlist_position(db.session, p))
+               for p in registration.session_registrations],
+        can_cancel=registration.is_active and registration.event.start_dt > now,
+    )))
+
+
+@bp.get("/r/<token>/cancel")
+def confirm_cancel(token: str):
+    registration = _registration_or_404(token)
+    if not registration.is_active:
+        return redirect(url_for(".detail", token=token), 303)
+    return _private(current_app.make_response(render_template(
+        "registrations/cancel.html", registration=registration, event=registration.event,
+        token=token,
+    )))
+
+
+@bp.post("/r/<token>/cancel")
+def cancel(token: str):
+    registration = _registration_or_404(token)
+    try:
+        services.cancel(db.session, registration, now_utc())
+        db.session.commit()
+    except services.RegistrationError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+    else:
+        flash(_("Your registration is cancelled. Thank you for freeing your place."), "success")
+    return redirect(url_for(".detail", token=token), 303)
+
+
+@bp.get("/privacy")
+def privacy():
+    return render_template(
+        "registrations/privacy.html",
+        retention_days=current_app.config["REGISTRATION_RETENTION_DAYS"],
+        contact=organizer_address(),
+    )

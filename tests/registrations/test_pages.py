@@ -1,0 +1,301 @@
+"""Registering through the pages, as a resident with no JavaScript does."""
+import re
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from events_app.events.models import Event, EventStatus
+from events_app.extensions import db
+from events_app.mail.models import OutboxMessage
+from events_app.registrations.models import Registration
+from htmltools import normalise, parse
+
+MEETING = "community-meeting-2027-03-07"
+
+
+def form(**values):
+    data = {"name": "Amina Yusuf", "email": "amina@example.org", "preferred_language": "en",
+            "consent": "y"}
+    data.update(values)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def register(client, slug, headers=None, **values):
+    return client.post(f"/events/{slug}/register", data=form(**values), headers=headers or {})
+
+
+def text(response) -> str:
+    """The page's words as read: inline tags vanish, block tags separate."""
+    html = re.sub(r"</?(a|strong|span|time|em)\b[^>]*>", "", response.get_data(as_text=True))
+    return normalise(re.sub(r"<[^>]+>", " ", html))
+
+
+def outbox(app):
+    with app.app_context():
+        return [(m.kind, m.to_address) for m in
+                db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id))]
+
+
+def registrations(app, slug):
+    with app.app_context():
+        return db.session.execute(
+            select(Registration.email_key, Registration.status)
+            .join(Event).where(Event.slug == slug).order_by(Registration.id)
+        ).all()
+
+
+def token_of(response) -> str:
+    assert response.status_code == 303, response.get_data(as_text=True)[:2000]
+    return re.fullmatch(r"/r/([^/]+)", response.headers["Location"]).group(1)
+
+
+def test_the_event_page_has_the_form_and_places_left(client, make_event):
+    event = make_event(capacity=12)
+    page = parse(client.get(f"/events/{event.slug}").get_data(as_text=True))
+    form_node = page.find_all("form", class_="register-form")[0]
+    assert form_node["action"] == f"/events/{event.slug}/register#register"
+    assert form_node["method"] == "post"
+    names = {node["name"] for node in form_node.find_all("input")} | {
+        node["name"] for node in form_node.find_all("textarea")} | {
+        node["name"] for node in form_node.find_all("select")}
+    assert {"csrf_token", "name", "email", "phone", "preferred_language", "consent",
+            "interpretation_language", "accessibility_needs", "childcare_needs",
+            "website"} <= names
+    assert "12 places left." in normalise(page.text)
+
+
+def test_registering_confirms_and_shows_the_registration_page(app, client, make_event):
+    event = make_event(capacity=2)
+    response = register(client, event.slug, phone="519-555-0100 ext. 12",
+                        accessibility_needs="Step-free access")
+    token = token_of(response)
+    page = client.get(f"/r/{token}")
+    assert page.status_code == 200
+    body = text(page)
+    assert "Thank you: you are registered." in body
+    assert "Your place is confirmed." in body
+    assert "Step-free access" in body and "519-555-0100 ext. 12" in body
+    # A private page: not cached, not passed on as a Referer, not indexed.
+    assert page.headers["Cache-Control"] == "private, no-store"
+    assert page.headers["Referrer-Policy"] == "no-referrer"
+    assert "noindex" in page.headers["X-Robots-Tag"]
+    assert outbox(app) == [("confirmation", "amina@example.org")]
+    # The event page now counts the seat.
+    assert "1 place left." in text(client.get(f"/events/{event.slug}"))
+
+
+@pytest.mark.parametrize("values, field, message", [
+    ({"name": ""}, "name", "Please enter your name."),
+    ({"name": "x" * 201}, "name", "Please use at most 200 characters."),
+    ({"email": "amina"}, "email", "Please enter an e-mail address like name@example.com."),
+    ({"email": "amina@example"}, "email", "Please enter an e-mail address like name@example.com."),
+    ({"email": ""}, "email", "Please enter your e-mail address."),
+    ({"phone": "call me maybe"}, "phone", "Please use digits, spaces and + ( ) - only."),
+    ({"consent": None}, "consent", "Please agree to the privacy notice to register."),
+    ({"preferred_language": "de"}, "preferred_language", "Not a valid choice."),
+    ({"accessibility_needs": "x" * 1001}, "accessibility_needs", "Please use at most 1000 characters."),
+])
+def test_bad_input_is_explained_beside_its_field(app, client, make_event, values, field, message):
+    event = make_event()
+    response = register(client, event.slug, **values)
+    assert response.status_code == 400
+    page = parse(response.get_data(as_text=True))
+    errors = page.find_all("ul", id=f"{field}-error")
+    assert errors and message in normalise(errors[0].text)
+    control = [n for n in page.iter() if n.attrs.get("name") == field][0]
+    assert control["aria-invalid"] == "true"
+    assert f"{field}-error" in control["aria-describedby"]
+    assert registrations(app, event.slug) == [] and outbox(app) == []
+
+
+def test_messages_are_in_the_readers_language(app, client, make_event):
+    event = make_event()
+    response = register(client, event.slug, headers={"Accept-Language": "fr"}, email="nope",
+                        consent=None)
+    assert response.status_code == 400
+    body = text(response)
+    assert "Veuillez accepter l’avis de confidentialité pour vous inscrire." in body
+    assert "Veuillez saisir une adresse courriel comme nom@exemple.com." in body
+
+
+def test_what_a_person_typed_is_kept_and_cleaned(app, client, make_event):
+    event = make_event()
+    response = register(client, event.slug, name="  Amina\x00 Yusuf\x07 ",
+                        childcare_needs="Two children:\n ages 3 and 6")
+    token_of(response)
+    with app.app_context():
+        row = db.session.scalars(select(Registration)).one()
+        assert row.name == "Amina Yusuf"
+        assert row.childcare_needs == "Two children:\n ages 3 and 6"
+
+
+def test_the_honeypot_stops_robots(app, client, make_event):
+    event = make_event()
+    response = register(client, event.slug, website="http://spam.example")
+    assert response.status_code == 400
+    assert registrations(app, event.slug) == [] and outbox(app) == []
+
+
+def test_registering_twice_gives_no_second_seat_and_no_link_to_the_form(app, client, make_event):
+    event = make_event(capacity=5)
+    token = token_of(register(client, event.slug))
+    again = register(client, event.slug, email="AMINA@example.org ", name="Someone else")
+    assert again.status_code == 200
+    body = text(again)
+    assert "You are already registered" in body
+    assert token not in again.get_data(as_text=True)
+    assert registrations(app, event.slug) == [("amina@example.org", "confirmed")]
+    # The link goes to the address's owner instead.
+    assert outbox(app) == [("confirmation", "amina@example.org"),
+                           ("already_registered", "amina@example.org")]
+    with app.app_context():
+        reminder = db.session.scalars(
+            select(OutboxMessage).where(OutboxMessage.kind == "already_registered")).one()
+        assert f"/r/{token}" in reminder.body_text
+
+
+def test_a_full_event_waitlists_with_a_visible_position(app, client, make_event):
+    event = make_event(capacity=1)
+    token_of(register(client, event.slug, email="first@example.org"))
+    assert "Join the waitlist" in text(client.get(f"/events/{event.slug}"))
+    second = token_of(register(client, event.slug, email="second@example.org"))
+    third = token_of(register(client, event.slug, email="third@example.org"))
+    assert "You are on the waitlist, at number 1." in text(client.get(f"/r/{second}"))
+    assert "You are on the waitlist, at number 2." in text(client.get(f"/r/{third}"))
+    assert [k for k, _ in outbox(app)] == ["confirmation", "waitlisted", "waitlisted"]
+
+
+def test_unlimited_capacity_always_confirms(app, client, make_event):
+    event = make_event(capacity=None)
+    for n in range(5):
+        token_of(register(client, event.slug, email=f"p{n}@example.org"))
+    assert {status for _, status in registrations(app, event.slug)} == {"confirmed"}
+
+
+@pytest.mark.parametrize("change, status, message", [
+    ({"status": EventStatus.CANCELLED}, 409, "This event has been cancelled."),
+    ({"start_dt": "past"}, 409, "Registration for this event has closed."),
+    ({"registration_closes_dt": "past"}, 409, "Registration for this event has closed."),
+    ({"registration_opens_dt": "future"}, 409, "Registration opens on"),
+])
+def test_closed_events_refuse_and_say_why(app, client, clock, make_event, change, status, message):
+    values = dict(change)
+    for key, value in change.items():
+        if value == "past":
+            values[key] = clock.now - timedelta(hours=1)
+        elif value == "future":
+            values[key] = clock.now + timedelta(days=2)
+    if "start_dt" in values:
+        values["end_dt"] = clock.now + timedelta(hours=1)
+    event = make_event(**values)
+    page = text(client.get(f"/events/{event.slug}"))
+    assert message in page and "register-form" not in client.get(
+        f"/events/{event.slug}").get_data(as_text=True)
+    response = register(client, event.slug)
+    assert response.status_code == status
+    assert message in text(response)
+    assert registrations(app, event.slug) == []
+
+
+def test_drafts_and_unknown_events_are_not_found(client, make_event):
+    draft = make_event(status=EventStatus.DRAFT)
+    assert register(client, draft.slug).status_code == 404
+    assert register(client, "no-such-event").status_code == 404
+
+
+def test_sessions_of_the_march_7_meeting(app, client, demo):
+    page = parse(client.get(f"/events/{MEETING}").get_data(as_text=True))
+    boxes = {n["id"]: n["value"] for n in page.find_all("input", type="checkbox", name="sessions")}
+    assert len(boxes) == 4
+    with app.app_context():
+        sessions = {e.slug: e for e in db.session.scalars(
+            select(Event).where(Event.parent.has(slug=MEETING)))}
+    journeys = sessions["journeys-to-canada-2027-03-07"]
+    assessment = sessions["common-assessment-process-2027-03-07"]
+    breath = sessions["breath-self-care-2027-03-07"]
+
+    # Two at the same time: refused, naming both, beside the sessions.
+    response = register(client, MEETING, sessions=[str(journeys.id), str(assessment.id)])
+    assert response.status_code == 400
+    errors = parse(response.get_data(as_text=True)).find_all("ul", id="sessions-error")
+    message = normalise(errors[0].text)
+    assert journeys.title in message and assessment.title in message
+    # What was ticked stays ticked.
+    ticked = [n["value"] for n in parse(response.get_data(as_text=True)).find_all(
+        "input", type="checkbox", name="sessions") if "checked" in n.attrs]
+    assert sorted(ticked) == sorted([str(journeys.id), str(assessment.id)])
+
+    # Someone else's session id or garbage: a message, never a 500.
+    assert register(client, MEETING, sessions=["999999"]).status_code == 400
+    assert register(client, MEETING, sessions=["abc"]).status_code == 400
+
+    token = token_of(register(client, MEETING, sessions=[str(journeys.id), str(breath.id)]))
+    body = text(client.get(f"/r/{token}"))
+    assert f"{journeys.title}: your place is confirmed" in body
+    assert f"{breath.title}: your place is confirmed" in body
+    with app.app_context():
+        message = db.session.scalars(select(OutboxMessage)).one()
+        files = [a["filename"] for a in message.attachments if a["filename"]]
+        assert files == [f"{MEETING}.ics", f"{journeys.slug}.ics", f"{breath.slug}.ics"]
+
+
+def test_a_session_page_points_to_its_meeting(client, demo):
+    body = text(client.get("/events/journeys-to-canada-2027-03-07"))
+    assert "To attend, register for March 7 Community Meeting and pick this session." in body
+
+
+def test_cancelling_asks_first_then_promotes_the_waitlist(app, client, make_event):
+    event = make_event(capacity=1)
+    first = token_of(register(client, event.slug, email="first@example.org"))
+    second = token_of(register(client, event.slug, email="second@example.org"))
+
+    confirm = client.get(f"/r/{first}/cancel")
+    assert confirm.status_code == 200
+    page = parse(confirm.get_data(as_text=True))
+    assert page.find_all("form", action=f"/r/{first}/cancel", method="post")
+    assert registrations(app, event.slug) == [("first@example.org", "confirmed"),
+                                              ("second@example.org", "waitlisted")]
+
+    done = client.post(f"/r/{first}/cancel")
+    assert done.status_code == 303 and done.headers["Location"] == f"/r/{first}"
+    assert "Your registration is cancelled." in text(client.get(f"/r/{first}"))
+    assert registrations(app, event.slug) == [("first@example.org", "cancelled"),
+                                              ("second@example.org", "confirmed")]
+    assert "Your place is confirmed." in text(client.get(f"/r/{second}"))
+    assert outbox(app)[-2:] == [("cancelled", "first@example.org"),
+                                ("promoted", "second@example.org")]
+    # Cancelling again changes nothing and sends nothing.
+    client.post(f"/r/{first}/cancel")
+    assert len(outbox(app)) == 4
+    # The cancelled registration's page offers to register again.
+    assert "Register again" in text(client.get(f"/r/{first}"))
+
+
+def test_no_cancelling_once_the_event_started(app, client, clock, make_event):
+    event = make_event()
+    token = token_of(register(client, event.slug))
+    clock.set(event.start_dt + timedelta(minutes=5))
+    assert "Cancel my registration" not in text(client.get(f"/r/{token}"))
+    response = client.post(f"/r/{token}/cancel", follow_redirects=True)
+    assert "can no longer be cancelled" in text(response)
+    assert registrations(app, event.slug) == [("amina@example.org", "confirmed")]
+
+
+@pytest.mark.parametrize("token", ["nope", "a" * 22 + "." + "b" * 43, "x" * 500, "%C3%A9"])
+def test_unknown_links_are_a_friendly_404(client, token):
+    for url in (f"/r/{token}", f"/r/{token}/cancel"):
+        response = client.get(url)
+        assert response.status_code == 404
+        assert "Registration not found" in text(response)
+    assert client.post(f"/r/{token}/cancel").status_code == 404
+    feed = client.get(f"/calendar/r/{token}.ics")
+    assert feed.status_code == 404 and feed.mimetype == "text/plain"
+
+
+def test_the_privacy_notice_says_what_is_kept_and_for_how_long(client, app):
+    app.config["REGISTRATION_RETENTION_DAYS"] = 90
+    body = text(client.get("/privacy"))
+    assert "erased 90 days after the event" in body
+    assert "Avis de confidentialité" in text(client.get("/privacy?lang=fr"))
+    assert 'href="/privacy"' in client.get("/").get_data(as_text=True)
