@@ -1,7 +1,7 @@
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -54,6 +54,9 @@ class OutboxMessage(db.Model):
         db.CheckConstraint("status IN ('pending', 'sent', 'failed')", name="status_known"),
         # The worker's one question: which pending messages are due, oldest first.
         Index("ix_outbox_message_due", "status", "next_attempt_dt", "id"),
+        # "Is an older message to this address still pending?" (delivery order).
+        Index("ix_outbox_message_to_address_pending", "to_address", "id",
+              sqlite_where=text("status = 'pending'"), postgresql_where=text("status = 'pending'")),
     )
 
     def __repr__(self) -> str:

@@ -38,8 +38,8 @@ from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_mail import Connection
 from jinja2 import TemplateNotFound
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import exists, func, select
+from sqlalchemy.orm import Session, aliased
 
 from ..dbutil import serialise_sqlite
 from .models import OutboxMessage, OutboxStatus
@@ -321,13 +321,28 @@ def outbox_dir() -> Path:
     return Path(configured) if configured else Path(current_app.instance_path) / "outbox"
 
 
-def _due(now: datetime):
-    return (
+def _due(now: datetime, in_order: bool = True):
+    """Due messages, oldest first; each recipient's in the order they were written.
+
+    A message waits while an older one to the same address is still pending
+    (being retried after an outage, or being sent by another worker): a
+    registrant never gets "cancelled" before "registered", and their calendar
+    never sees a CANCEL before the REQUEST it cancels.
+    """
+    query = (
         select(OutboxMessage)
         .where(OutboxMessage.status == OutboxStatus.PENDING,
                OutboxMessage.next_attempt_dt <= now)
-        .order_by(OutboxMessage.next_attempt_dt, OutboxMessage.id)
+        .order_by(OutboxMessage.id)
     )
+    if in_order:
+        older = aliased(OutboxMessage)
+        query = query.where(~exists().where(
+            older.to_address == OutboxMessage.to_address,
+            older.status == OutboxStatus.PENDING,
+            older.id < OutboxMessage.id,
+        ))
+    return query
 
 
 def _claim_next(session: Session, now: datetime) -> OutboxMessage | None:
@@ -346,7 +361,7 @@ def _defer_due(session: Session, now: datetime, limit: int, error: str) -> int:
     if session.get_bind().dialect.name == "sqlite":
         serialise_sqlite(session)
     messages = session.scalars(
-        _due(now).limit(limit).with_for_update(skip_locked=True)
+        _due(now, in_order=False).limit(limit).with_for_update(skip_locked=True)
         .execution_options(populate_existing=True)
     ).all()
     for message in messages:

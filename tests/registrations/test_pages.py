@@ -115,7 +115,7 @@ def test_messages_are_in_the_readers_language(app, client, make_event):
                         consent=None)
     assert response.status_code == 400
     body = text(response)
-    assert "Veuillez accepter l’avis de confidentialité pour vous inscrire." in body
+    assert "Pour vous inscrire, veuillez accepter l’avis de confidentialité." in body
     assert "Veuillez saisir une adresse courriel comme nom@exemple.com." in body
 
 
