@@ -109,7 +109,7 @@ def register_errorhandlers(app: Flask) -> None:
         template = "errors/404.html" if code == 404 else "errors/error.html"
         return render_template(template, code=code, error=error), code
 
-    for code in (400, 403, 404, 405, 500):
+    for code in (400, 403, 404, 405, 429, 500):
         app.register_error_handler(code, render_error)
 
     @app.before_request
@@ -123,8 +123,10 @@ def register_errorhandlers(app: Flask) -> None:
 def register_commands(app: Flask) -> None:
     from .demo import seed_cli
     from .mail.cli import mail_cli
+    from .registrations.cli import registrations_cli
 
     app.cli.add_command(seed_cli)
     app.cli.add_command(mail_cli)
+    app.cli.add_command(registrations_cli)
     if not app.debug and not app.testing:
         logging.basicConfig(level=logging.INFO)

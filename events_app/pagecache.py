@@ -168,7 +168,10 @@ def _fill_token(body: bytes) -> bytes:
 
 def init_app(app) -> None:
     app.extensions["page_cache"] = PageCache(size=app.config["PAGE_CACHE_SIZE"])
+    # Flask-WTF offers `csrf_token` as a global and a context processor;
+    # this one, registered later, takes its place in both.
     app.jinja_env.globals["csrf_token"] = page_csrf_token
+    app.context_processor(lambda: {"csrf_token": page_csrf_token})
 
 
 def cached_page(view):

@@ -47,6 +47,9 @@ class Registration(db.Model):
     registered_dt: Mapped[datetime] = mapped_column(UTCDateTime)
     status_changed_dt: Mapped[datetime] = mapped_column(UTCDateTime)
     cancelled_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set when the personal details were erased after the event (the row
+    # stays, so counts of registrations and attendance remain true).
+    erased_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The public half of the person's link (`/r/<link_id>.<signature>`, see
     # `registrations.links`): the signature is never stored, so a leaked
     # table does not hand out links. Session picks have none (they are

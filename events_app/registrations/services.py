@@ -491,3 +491,39 @@ def events_with_seats(session: Session, registration: Registration, now: datetim
         .order_by(Event.start_dt, Event.id)
         .distinct()
     ))
+
+
+ERASED = "erased"
+
+
+def erase_personal_data(session: Session, now: datetime, retention: timedelta,
+                        batch_size: int = 500) -> int:
+    """Erase the personal details of registrations for events that ended more
+    than `retention` ago; return how many were erased. Commits per batch.
+
+    What remains says how many registered, in which status (and, later,
+    attended): the privacy notice's promise.
+    """
+    ended = select(Event.id).where(Event.end_dt < now - retention)
+    total = 0
+    while True:
+        rows = session.scalars(
+            select(Registration)
+            .where(Registration.erased_dt.is_(None), Registration.event_id.in_(ended))
+            .order_by(Registration.id)
+            .limit(batch_size)
+        ).all()
+        if not rows:
+            return total
+        for row in rows:
+            row.name = ERASED
+            row.email = ERASED
+            row.email_key = f"{ERASED}-{row.id}"  # keeps one-active-per-address unique
+            row.phone = None
+            row.interpretation_language = None
+            row.accessibility_needs = None
+            row.childcare_needs = None
+            row.link_id = None  # the link stops working
+            row.erased_dt = now
+        session.commit()
+        total += len(rows)

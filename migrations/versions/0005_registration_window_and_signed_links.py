@@ -31,6 +31,7 @@ def upgrade():
 
     with op.batch_alter_table('registration', schema=None) as batch_op:
         batch_op.add_column(sa.Column('link_id', sa.String(length=32), nullable=True))
+        batch_op.add_column(sa.Column('erased_dt', sa.DateTime(timezone=True), nullable=True))
         batch_op.drop_constraint(batch_op.f('uq_registration_token_hash'), type_='unique')
         batch_op.create_index('ix_registration_email_key', ['email_key'], unique=False)
         batch_op.create_unique_constraint(batch_op.f('uq_registration_link_id'), ['link_id'])
@@ -70,6 +71,7 @@ def downgrade():
         batch_op.drop_constraint(batch_op.f('uq_registration_link_id'), type_='unique')
         batch_op.drop_index('ix_registration_email_key')
         batch_op.create_unique_constraint(batch_op.f('uq_registration_token_hash'), ['token_hash'])
+        batch_op.drop_column('erased_dt')
         batch_op.drop_column('link_id')
 
     with op.batch_alter_table('event', schema=None) as batch_op:

@@ -280,3 +280,32 @@ def test_picks_must_be_sessions_of_the_meeting(app, meeting, make_event):
         # A session is registered for through its meeting.
         with pytest.raises(RegistrationNotOpen):
             register(journeys, "a@example.org")
+
+
+def test_personal_details_are_erased_after_the_retention_period(app, runner, make_event, clock):
+    past = make_event(start_dt=NOW - timedelta(days=100), end_dt=NOW - timedelta(days=100) + timedelta(hours=2),
+                      capacity=1)
+    recent = make_event(start_dt=NOW - timedelta(days=10), end_dt=NOW - timedelta(days=10) + timedelta(hours=2))
+    with app.app_context():
+        for event, email in ((past, "a@example.org"), (past, "b@example.org"), (recent, "c@example.org")):
+            db.session.add(Registration(
+                event_id=event.id, name="Amina", email=email, email_key=email, phone="519",
+                accessibility_needs="ramp", consent_dt=NOW, registered_dt=NOW,
+                status_changed_dt=NOW, status="confirmed" if email != "b@example.org" else "waitlisted",
+                link_id=email[0] * 22))
+        db.session.commit()
+    result = runner.invoke(args=["registrations", "purge", "--now", "2026-11-24T09:00:00-05:00"])
+    assert result.exit_code == 0, result.output
+    assert "erased the personal details of 2 registrations" in result.output
+    with app.app_context():
+        rows = db.session.scalars(select(Registration).order_by(Registration.id)).all()
+        erased, kept = rows[:2], rows[2]
+        assert all(r.erased_dt == NOW and r.name == "erased" and r.email == "erased"
+                   and r.phone is None and r.accessibility_needs is None and r.link_id is None
+                   for r in erased)
+        # Counts stay true: statuses are kept.
+        assert [r.status for r in erased] == ["confirmed", "waitlisted"]
+        assert kept.erased_dt is None and kept.email == "c@example.org"
+    # Running it again erases nothing more.
+    again = runner.invoke(args=["registrations", "purge", "--now", "2026-11-24T09:00:00-05:00"])
+    assert "of 0 registrations" in again.output
