@@ -112,6 +112,13 @@ def register_errorhandlers(app: Flask) -> None:
     for code in (400, 403, 404, 405, 429, 500):
         app.register_error_handler(code, render_error)
 
+    from flask_wtf.csrf import CSRFError
+
+    @app.errorhandler(CSRFError)
+    def form_expired(error):
+        # A form kept open past a session's end, or a page from another site.
+        return render_template("errors/error.html", code=400, error=error, form_expired=True), 400
+
     @app.before_request
     def refuse_nul_in_path():
         # No slug or code holds a NUL byte, and PostgreSQL refuses one in a

@@ -42,6 +42,8 @@ class LiveSite:
     url: str
     meeting_slug: str
     workshop_slug: str
+    registration_token: str  # a registration for the meeting, for its private pages
+    app: object
 
     def __call__(self, path: str) -> str:
         return self.url + path
@@ -61,14 +63,17 @@ def live_site(tmp_path_factory):
     from config import TestConfig
     from events_app import create_app
     from events_app.demo import next_march_7, seed_demo
+    from events_app.events.services import get_public_event
     from events_app.extensions import db
+    from events_app.registrations.services import register
     from events_app.timeutil import local_today, now_utc
 
     db_file = tmp_path_factory.mktemp("browser-db") / "browser.db"
     config = type(
         "BrowserTestConfig",
         (TestConfig,),
-        {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_file}"},
+        # Forms are checked for CSRF as in production.
+        {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_file}", "WTF_CSRF_ENABLED": True},
     )
     app = create_app(config)
     # The pages decide what is "upcoming" from the real clock, so the demo is
@@ -79,6 +84,12 @@ def live_site(tmp_path_factory):
         seed_demo(now)
         db.session.commit()
         march7 = next_march_7(local_today(now)).isoformat()
+        meeting = get_public_event(db.session, f"community-meeting-{march7}")
+        _registration, token, _created = register(
+            db.session, meeting, name="Axe Tester", email="axe@example.org", consent=True,
+            now=now, session_ids=[meeting.sessions[0].id],
+        )
+        db.session.commit()
         db.session.remove()
 
     port = _free_port()
@@ -90,6 +101,8 @@ def live_site(tmp_path_factory):
             url=f"http://127.0.0.1:{port}",
             meeting_slug=f"community-meeting-{march7}",
             workshop_slug=f"breath-self-care-{march7}",
+            registration_token=token,
+            app=app,
         )
     finally:
         server.shutdown()

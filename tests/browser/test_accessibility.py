@@ -17,6 +17,10 @@ PAGES = [
     ("council", "/councils/health-and-wellbeing", 200),
     ("recommendation", "/recommendations/HW-2", 200),
     ("calendars", "/calendar", 200),
+    ("privacy", "/privacy", 200),
+    ("registration", "/r/{token}", 200),
+    ("cancel", "/r/{token}/cancel", 200),
+    ("unknown-registration", "/r/no-such-link", 404),
     ("not-found", "/events/no-such-event", 404),
 ]
 
@@ -64,7 +68,8 @@ def test_axe_reports_what_it_should(new_page, axe_js):
 )
 def test_no_serious_accessibility_violations(new_page, live_site, axe_js, path, status, language):
     page = new_page(viewport={"width": 1280, "height": 900})
-    path = path.format(meeting=live_site.meeting_slug, workshop=live_site.workshop_slug)
+    path = path.format(meeting=live_site.meeting_slug, workshop=live_site.workshop_slug,
+                       token=live_site.registration_token)
     response = page.goto(live_site(with_language(path, language)))
     assert response.status == status
     assert page.evaluate("() => document.documentElement.lang") == language

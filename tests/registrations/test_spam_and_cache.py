@@ -52,3 +52,25 @@ def test_a_flood_from_one_address_is_stopped_politely(app, make_event):
                                    data=form(email="z@example.org"),
                                    environ_base={"REMOTE_ADDR": "10.0.0.2"})
     assert other.status_code == 303
+
+
+def test_a_form_without_its_token_is_refused_with_an_explanation(app, make_event):
+    app.config.update(WTF_CSRF_ENABLED=True)
+    event = make_event()
+    client = app.test_client()
+    response = client.post(f"/events/{event.slug}/register", data=form())
+    assert response.status_code == 400
+    assert "The form had expired, so nothing was sent." in text(response)
+    french = client.post(f"/events/{event.slug}/register", data=form(),
+                         headers={"Accept-Language": "fr"})
+    assert "Le formulaire avait expiré" in text(french)
+
+
+def test_errors_are_summed_up_with_links_to_their_fields(client, make_event):
+    event = make_event()
+    response = client.post(f"/events/{event.slug}/register", data=form(name="", email="x"))
+    assert response.status_code == 400
+    summary = re.search(r'<div class="notice notice-error error-summary" role="alert">(.*?)</div>',
+                        response.get_data(as_text=True), re.S).group(1)
+    assert 'href="#name"' in summary and 'href="#email"' in summary
+    assert "Please correct 2 answers:" in summary

@@ -1,0 +1,117 @@
+"""Issue 4's "done when", in a real browser with JavaScript off and in French:
+register for two March 7 workshops that do not overlap, see the registration
+page, get a confirmation with a calendar invitation, cancel, and see the next
+person on the waitlist promoted."""
+import re
+
+import vobject
+
+NO_JS = {"java_script_enabled": False, "locale": "fr-CA", "extra_http_headers": {"Accept-Language": "fr"}}
+
+
+def _sessions(live_site, *slugs):
+    from sqlalchemy import select
+
+    from events_app.events.models import Event
+    from events_app.extensions import db
+
+    with live_site.app.app_context():
+        rows = {e.slug: e for e in db.session.scalars(select(Event).where(Event.slug.in_(slugs)))}
+        return [rows[slug] for slug in slugs]
+
+
+def _set_capacity(live_site, event_id, capacity):
+    from events_app.events.models import Event
+    from events_app.extensions import db
+    from events_app.registrations.services import set_capacity
+    from events_app.timeutil import now_utc
+
+    with live_site.app.app_context():
+        set_capacity(db.session, db.session.get(Event, event_id), capacity, now_utc())
+        db.session.commit()
+
+
+def _outbox(live_site, address):
+    from sqlalchemy import select
+
+    from events_app.extensions import db
+    from events_app.mail.models import OutboxMessage
+
+    with live_site.app.app_context():
+        return [(m.kind, m.subject, m.attachments) for m in db.session.scalars(
+            select(OutboxMessage).where(OutboxMessage.to_address == address).order_by(OutboxMessage.id))]
+
+
+def _register(page, live_site, name, email, session_ids):
+    page.goto(live_site(f"/events/{live_site.meeting_slug}"))
+    form = page.locator("form.register-form")
+    form.get_by_label("Votre nom").fill(name)
+    form.get_by_label("Adresse courriel").fill(email)
+    for session_id in session_ids:
+        form.locator(f"#session-{session_id}").check()
+    form.get_by_label("J’accepte l’avis de confidentialité", exact=False).check()
+    with page.expect_navigation():
+        form.get_by_role("button").click()
+    return page
+
+
+def test_a_resident_registers_cancels_and_the_waitlist_moves(new_page, live_site):
+    march7 = live_site.meeting_slug.removeprefix("community-meeting-")
+    assessment, journeys, breath = _sessions(
+        live_site, f"common-assessment-process-{march7}", f"journeys-to-canada-{march7}",
+        f"breath-self-care-{march7}")
+    # One place left in "Breath", so the next person waits for it.
+    _set_capacity(live_site, breath.id, 1)
+
+    amina = _register(new_page(**NO_JS), live_site, "Amina Yusuf", "amina.browser@example.org",
+                      [journeys.id, breath.id])
+    assert re.search(r"/r/[^/]+$", amina.url), amina.url
+    body = amina.locator("main").inner_text()
+    assert "Merci : vous êtes inscrit·e." in body
+    assert "Votre place est confirmée." in body
+    assert f"{journeys.title_fr or journeys.title}" in body
+    assert body.count("votre place est confirmée") == 2
+
+    [(kind, subject, attachments)] = _outbox(live_site, "amina.browser@example.org")
+    assert kind == "confirmation" and subject.startswith("Vous êtes inscrit·e")
+    inline = [a for a in attachments if a["inline"]][0]
+    invitation = vobject.readOne(inline["data"])
+    assert invitation.method.value == "REQUEST"
+    assert invitation.vevent.attendee.value == "mailto:amina.browser@example.org"
+
+    # Omar wants "Breath" too: it is full, he waits.
+    omar = _register(new_page(**NO_JS), live_site, "Omar Haddad", "omar.browser@example.org",
+                     [assessment.id, breath.id])
+    assert "liste d’attente, rang 1" in omar.locator("main").inner_text()
+
+    # Amina cannot come after all: a confirmation step, then cancelled.
+    amina.get_by_role("link", name="Annuler mon inscription").click()
+    assert "Annuler votre inscription?" in amina.locator("h1").inner_text()
+    with amina.expect_navigation():
+        amina.get_by_role("button", name="Oui, annuler mon inscription").click()
+    assert "Votre inscription est annulée." in amina.locator("main").inner_text()
+
+    # Omar has her place, and was told so.
+    omar.reload()
+    assert omar.locator("main").inner_text().count("votre place est confirmée") == 2
+    kinds = [kind for kind, _, _ in _outbox(live_site, "omar.browser@example.org")]
+    assert kinds == ["confirmation", "promoted"]
+
+
+def test_a_form_error_is_shown_beside_the_field_without_javascript(new_page, live_site):
+    page = new_page(**NO_JS)
+    page.goto(live_site(f"/events/{live_site.workshop_slug}"))
+    # Sessions are registered for through their meeting.
+    assert page.get_by_role("link", name=re.compile("Pour y participer")).count() == 1
+    page.goto(live_site(f"/events/{live_site.meeting_slug}"))
+    form = page.locator("form.register-form")
+    form.get_by_label("Votre nom").fill("Sam")
+    form.get_by_label("Adresse courriel").fill("sam@")
+    with page.expect_navigation():
+        form.get_by_role("button").click()
+    email = page.get_by_label("Adresse courriel")
+    assert email.get_attribute("aria-invalid") == "true"
+    assert "Veuillez saisir une adresse courriel comme nom@exemple.com." in page.locator("#email-error").inner_text()
+    assert "Pour vous inscrire, veuillez accepter" in page.locator("#consent-error").inner_text()
+    # What was typed is still there.
+    assert page.get_by_label("Votre nom").input_value() == "Sam"
