@@ -479,17 +479,18 @@ def events_with_seats(session: Session, registration: Registration, now: datetim
     """Everything the person behind this registration has a seat at: the events
     and sessions where any registration with their e-mail is confirmed, from
     a month ago on, in time order (their own calendar feed)."""
+    seats_held = select(Registration.event_id).where(
+        Registration.email_key == registration.email_key,
+        Registration.status == RegistrationStatus.CONFIRMED,
+    )
     return list(session.scalars(
         select(Event)
-        .join(Registration, Registration.event_id == Event.id)
         .where(
-            Registration.email_key == registration.email_key,
-            Registration.status == RegistrationStatus.CONFIRMED,
+            Event.id.in_(seats_held),
             Event.status != EventStatus.DRAFT,
             Event.end_dt >= now - timedelta(days=days_back),
         )
         .order_by(Event.start_dt, Event.id)
-        .distinct()
     ))
 
 
