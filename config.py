@@ -21,6 +21,9 @@ def database_url(value: str | None) -> str | None:
 
 class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY") or "dev-only-not-secret"
+    # Older keys, comma-separated, still accepted for sessions and
+    # registration links while a new SECRET_KEY takes over.
+    SECRET_KEY_FALLBACKS = [k for k in os.environ.get("SECRET_KEY_FALLBACKS", "").split(",") if k]
     # None means "instance/events.db", resolved by create_app() once the
     # instance folder is known.
     SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("DATABASE_URL"))
@@ -61,6 +64,8 @@ class Config:
     # Per client address. A sign-up desk where a whole room shares one
     # address stays well under these; a script does not.
     REGISTRATION_RATE_LIMIT = os.environ.get("REGISTRATION_RATE_LIMIT", "30 per minute;300 per hour")
+    # Sign-in and password-reset attempts (POST) per client address.
+    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;100 per hour")
     # Registrants' personal details are erased this many days after their
     # event (`flask registrations purge`, daily from cron); counts remain.
     REGISTRATION_RETENTION_DAYS = int(os.environ.get("REGISTRATION_RETENTION_DAYS") or 90)
@@ -71,6 +76,8 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None  # a form left open at a sign-up desk still submits
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
 
 
 class TestConfig(Config):
@@ -86,6 +93,7 @@ class TestConfig(Config):
 class ProductionConfig(Config):
     SECRET_KEY = os.environ.get("SECRET_KEY")
     SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
 
     @classmethod

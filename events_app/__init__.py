@@ -4,10 +4,11 @@ import os
 from pathlib import Path
 
 from flask import Flask, abort, render_template, request
+from flask_babel import lazy_gettext as _l
 
 from config import Config, ProductionConfig, config_from_environment
 
-from .extensions import babel, csrf, db, limiter, migrate
+from .extensions import babel, csrf, db, limiter, login_manager, migrate
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -62,6 +63,11 @@ def register_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     mail.init_app(app)
     limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = _l("Please sign in to see this page.")
+    login_manager.login_message_category = "info"
+    login_manager.localize_callback = str  # flashed as plain text, in the reader's language
     proxies = app.config.get("TRUSTED_PROXIES") or 0
     if proxies:
         # The client's address and scheme from X-Forwarded-* set by that
@@ -78,10 +84,12 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from .accounts import bp as accounts_bp
     from .councils import bp as councils_bp
     from .events import bp as events_bp
     from .health import bp as health_bp
     from .ical import bp as ical_bp
+    from .manage import bp as manage_bp
     from .registrations.views import bp as registrations_bp
 
     # ical first: /events/<slug>.ics is its, not the event page's.
@@ -90,6 +98,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(councils_bp)
     app.register_blueprint(registrations_bp)
     app.register_blueprint(health_bp)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(manage_bp, url_prefix="/manage")
 
 
 def register_template_helpers(app: Flask) -> None:
@@ -129,11 +139,13 @@ def register_errorhandlers(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     from .demo import seed_cli
+    from .accounts.cli import users_cli
     from .mail.cli import mail_cli
     from .registrations.cli import registrations_cli
 
     app.cli.add_command(seed_cli)
     app.cli.add_command(mail_cli)
     app.cli.add_command(registrations_cli)
+    app.cli.add_command(users_cli)
     if not app.debug and not app.testing:
         logging.basicConfig(level=logging.INFO)

@@ -2,6 +2,7 @@
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
+from flask_login import LoginManager
 from flask_mail import Mail
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -33,3 +34,5 @@ mail = Mail()
 # between app hosts. Behind a proxy, TRUSTED_PROXIES makes the remote
 # address the client's (see create_app).
 limiter = Limiter(get_remote_address)
+# Chairs and admins: the signed-in user's id lives in the signed session cookie.
+login_manager = LoginManager()
