@@ -272,3 +272,21 @@ def test_render_message_in_the_recipients_language(app, tmp_path):
     assert french.text == "<Amina>\n"
     assert french.html == "<p>Cet événement a été annulé. &lt;Amina&gt;</p>"
     assert english.subject == "This event has been cancelled."
+
+
+def test_an_address_the_server_cannot_take_fails_alone(app, smtp_server):
+    """A non-ASCII mailbox fails for good; the messages after it still go
+    (it must not look like an outage)."""
+    with app.app_context():
+        add_message(to="josé@example.org", n=1)
+        add_message(to="Hana Côté <hana@example.org>", n=2, subject="Inscription confirmée : Atelier")
+        db.session.commit()
+        report = deliver_due(db.session, NOW)
+        assert (report.sent, report.deferred, report.failed) == (1, 0, 1)
+        failed, sent = rows()
+        assert failed.status == OutboxStatus.FAILED and "non-ASCII mailbox" in failed.last_error
+        assert sent.status == OutboxStatus.SENT
+    [received] = smtp_server.messages
+    message = parse(received["data"])
+    assert message["To"] == "Hana Côté <hana@example.org>"
+    assert message["Subject"] == "Inscription confirmée : Atelier"
