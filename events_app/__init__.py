@@ -85,10 +85,10 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from .accounts import bp as accounts_bp
-    from .councils import bp as councils_bp
-    from .events import bp as events_bp
+    from .councils.views import bp as councils_bp
+    from .events.views import bp as events_bp
     from .health import bp as health_bp
-    from .ical import bp as ical_bp
+    from .ical.views import bp as ical_bp
     from .manage import bp as manage_bp
     from .registrations.views import bp as registrations_bp
 

@@ -58,16 +58,15 @@ def track_public_content(*tables: Table) -> None:
 def track_public_counts(*tables: Table) -> None:
     """Rows counted on public pages (registrations: places left).
 
-    Their changes make pages stale too, but the counter is bumped just after
-    the change commits, in a transaction of its own: registrations for
-    different events never queue behind each other for the counter's row.
-    A page rendered between the commit and the bump is cached under the old
-    number and so dropped at once.
+    Their changes make pages stale too, but the counter is bumped at the very
+    end of the transaction, just before it commits, rather than at its first
+    flush: the counter's row stays locked only for the commit itself, so
+    registrations for different events do not queue behind each other for it.
     """
     _count_tables.update(tables)
 
 
-BUMP_AFTER_COMMIT = "pagecache_bump_after_commit"
+BUMP_AT_COMMIT = "pagecache_bump_at_commit"
 
 
 @event.listens_for(Session, "before_flush")
@@ -79,21 +78,20 @@ def _bump_on_public_change(session: Session, _context, _instances) -> None:
     if tables & _public_tables:
         bump_content_version(session.connection())
     elif tables & _count_tables:
-        session.info[BUMP_AFTER_COMMIT] = True
+        session.info[BUMP_AT_COMMIT] = True
 
 
-@event.listens_for(Session, "after_transaction_end")
-def _bump_after_commit(session: Session, transaction) -> None:
-    # After the commit's connection went back to the pool (never holding two),
-    # and only for the outermost transaction; a rollback forgot the flag.
-    if transaction.parent is None and session.info.pop(BUMP_AFTER_COMMIT, False):
-        with session.get_bind().begin() as connection:
-            bump_content_version(connection)
+@event.listens_for(Session, "before_commit")
+def _bump_at_commit(session: Session) -> None:
+    if session.new or session.deleted or session.dirty:
+        session.flush()  # what the commit would flush may set the flag
+    if session.info.pop(BUMP_AT_COMMIT, False):
+        bump_content_version(session.connection())
 
 
 @event.listens_for(Session, "after_rollback")
 def _forget_bump(session: Session) -> None:
-    session.info.pop(BUMP_AFTER_COMMIT, None)
+    session.info.pop(BUMP_AT_COMMIT, None)
 
 
 @event.listens_for(Session, "do_orm_execute")

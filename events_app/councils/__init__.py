@@ -1,1 +1,1 @@
-from .views import bp  # noqa: F401
+"""Sub-councils, themes and recommendations: the models and their pages."""

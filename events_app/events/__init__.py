@@ -1,1 +1,1 @@
-from .views import bp  # noqa: F401
+"""Events: the model, the rules for finding them, and their pages."""

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import exists, func, or_, select
-from sqlalchemy.orm import Session, aliased, selectinload
+from sqlalchemy.orm import Session, aliased, joinedload, selectinload
 
 from ..councils.models import Recommendation, SubCouncil, Theme
 from ..timeutil import local_day_bounds, local_to_utc, local_today, to_local
@@ -180,6 +180,21 @@ def get_public_event(session: Session, slug: str) -> Event | None:
                 selectinload(Event.venue),
                 selectinload(Event.recommendations),
             ),
+        )
+    ).first()
+
+
+def get_event_for_registration(session: Session, slug: str) -> Event | None:
+    """A public event with what registering for it reads and mails (not its page)."""
+    return session.scalars(
+        select(Event)
+        .where(Event.slug == slug, Event.status.in_(PUBLIC_STATUSES))
+        .options(
+            joinedload(Event.council),
+            joinedload(Event.venue),
+            selectinload(Event.themes),
+            selectinload(Event.recommendations).joinedload(Recommendation.council),
+            selectinload(Event.sessions),
         )
     ).first()
 

@@ -1,1 +1,1 @@
-from .views import bp  # noqa: F401
+"""Calendars: the iCalendar builder, feeds and files."""

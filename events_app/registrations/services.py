@@ -20,7 +20,8 @@ from datetime import datetime, timedelta
 from flask_babel import LazyString, format_datetime, gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..dbutil import serialise_sqlite
 from ..events.models import Event, EventStatus
@@ -156,18 +157,32 @@ def is_open(event: Event, now: datetime) -> bool:
     return True
 
 
+# What a seat decision reads of an event: read again under the lock.
+_LOCKED_COLUMNS = ("status", "capacity", "parent_id", "start_dt", "end_dt",
+                   "registration_opens_dt", "registration_closes_dt")
+
+
 def _lock_events(session: Session, event_ids: Iterable[int]) -> dict[int, Event]:
-    """Lock these events' rows (in id order) and reload them as they are now."""
+    """Lock these events' rows (in id order); their deciding columns as they are now.
+
+    Only those columns are read (not the whole wide row, nor its loaded
+    relationships again): each loaded `Event` gets them as committed values.
+    """
     if session.get_bind().dialect.name == "sqlite":
         serialise_sqlite(session)
-    events = session.scalars(
-        select(Event)
+    rows = session.execute(
+        select(Event.id, *(getattr(Event, name) for name in _LOCKED_COLUMNS))
         .where(Event.id.in_(sorted(set(event_ids))))
         .order_by(Event.id)
         .with_for_update()
-        .execution_options(populate_existing=True)
     ).all()
-    return {event.id: event for event in events}
+    events = {}
+    for row in rows:
+        event = session.get(Event, row.id)
+        for name in _LOCKED_COLUMNS:
+            set_committed_value(event, name, getattr(row, name))
+        events[row.id] = event
+    return events
 
 
 def _confirmed_count(session: Session, event_id: int) -> int:
@@ -211,7 +226,10 @@ def _validate_picks(event: Event, session_ids: Iterable[int]) -> list[Event]:
 
 def _active_registration(session: Session, event_id: int, email_key: str) -> Registration | None:
     return session.scalars(
-        select(Registration).where(
+        select(Registration)
+        # Its event is the one in hand (the identity map has it): no join.
+        .options(lazyload(Registration.event))
+        .where(
             Registration.event_id == event_id,
             Registration.email_key == email_key,
             Registration.status != RegistrationStatus.CANCELLED,
@@ -286,19 +304,20 @@ def register(
         event=event, status=status_for(event), link_id=link_id, **person
     )
     session.add(registration)
+    session.flush()
+    children = []
     for pick in picks:
         pick_event = locked[pick.id]
         # A cancelled pick of an earlier registration may remain; an active
         # one cannot (the meeting registration would have been found above).
-        session.add(
-            Registration(
-                event=pick_event,
-                parent_registration=registration,
-                status=status_for(pick_event),
-                **person,
-            )
-        )
+        children.append(Registration(event=pick_event, parent_registration_id=registration.id,
+                                     status=status_for(pick_event), **person))
+    session.add_all(children)
     session.flush()
+    # The picks are known: linked without the collections being loaded.
+    set_committed_value(registration, "session_registrations", children)
+    for child in children:
+        set_committed_value(child, "parent_registration", registration)
     notifications.registered(session, registration, _positions(session, registration), now)
     return registration, token_for(link_id), True
 

@@ -37,31 +37,35 @@ def _private(response):
 @bp.post("/events/<slug>/register")
 @limiter.limit(_registration_limit)
 def register(slug: str):
-    event = event_services.get_public_event(db.session, slug)
+    event = event_services.get_event_for_registration(db.session, slug)
     if event is None:
         abort(404)
     form = RegistrationForm(event)
+
+    def refused(status: int, error: str | None = None):
+        db.session.rollback()
+        # The page with everything it shows, and the form as it was sent.
+        return event_page(event_services.get_public_event(db.session, slug),
+                          form=form, error=error, status=status)
+
     if not form.validate():
-        return event_page(event, form=form, status=400)
+        return refused(400)
     try:
         registration, token, created = services.register(
             db.session, event, now=now_utc(), **form.person()
         )
+        confirmed, email = registration.is_confirmed, registration.email
         db.session.commit()
     except services.OverlappingSessions as error:
-        db.session.rollback()
         form.sessions.errors = [error.message]
-        return event_page(event, form=form, status=400)
+        return refused(400)
     except services.RegistrationError as error:
-        db.session.rollback()
-        return event_page(event, form=form, error=error.message, status=409)
+        return refused(409, error.message)
     if not created:
         # The address's owner gets the link by mail; whoever typed the
         # address learns nothing about the registration.
-        return render_template(
-            "registrations/already.html", event=event, email=registration.email
-        )
-    flash(_("Thank you: you are registered.") if registration.is_confirmed
+        return render_template("registrations/already.html", event=event, email=email)
+    flash(_("Thank you: you are registered.") if confirmed
           else _("The event is full: you are on the waitlist."), "success")
     return redirect(url_for(".detail", token=token), 303)
 
