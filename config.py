@@ -69,6 +69,23 @@ class Config:
     # Registrants' personal details are erased this many days after their
     # event (`flask registrations purge`, daily from cron); counts remain.
     REGISTRATION_RETENTION_DAYS = int(os.environ.get("REGISTRATION_RETENTION_DAYS") or 90)
+    # Digests (`flask digests send`, from cron daily or hourly): each ISO week's
+    # digests go out once, from this weekday (1 = Monday … 7 = Sunday) and
+    # hour, local time (SITE_TIMEZONE), covering events of the next
+    # DIGEST_DAYS_AHEAD days.
+    DIGEST_WEEKDAY = int(os.environ.get("DIGEST_WEEKDAY") or 1)
+    DIGEST_HOUR = int(os.environ.get("DIGEST_HOUR") or 8)
+    DIGEST_DAYS_AHEAD = int(os.environ.get("DIGEST_DAYS_AHEAD") or 14)
+    # Chairs' digest: an event within DIGEST_DAYS_AHEAD with fewer confirmed
+    # than this share of its capacity is "quiet"; a full one with at least
+    # DIGEST_LONG_WAITLIST people waiting could use a second session.
+    DIGEST_LOW_REGISTRATION_RATIO = float(os.environ.get("DIGEST_LOW_REGISTRATION_RATIO") or 0.25)
+    DIGEST_LONG_WAITLIST = int(os.environ.get("DIGEST_LONG_WAITLIST") or 5)
+    # Subscribing (POST /subscribe) per client address; it sends mail to the
+    # address typed, so fewer than registrations.
+    SUBSCRIPTION_RATE_LIMIT = os.environ.get("SUBSCRIPTION_RATE_LIMIT", "10 per minute;100 per hour")
+    # Subscriptions never confirmed are forgotten after this many days.
+    SUBSCRIPTION_CONFIRM_DAYS = int(os.environ.get("SUBSCRIPTION_CONFIRM_DAYS") or 7)
     # How many reverse proxies (load balancer, nginx) set X-Forwarded-For in
     # front of the app; 0 when clients connect directly.
     TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES") or 0)

@@ -91,12 +91,14 @@ def register_blueprints(app: Flask) -> None:
     from .ical.views import bp as ical_bp
     from .manage import bp as manage_bp
     from .registrations.views import bp as registrations_bp
+    from .subscriptions.views import bp as subscriptions_bp
 
     # ical first: /events/<slug>.ics is its, not the event page's.
     app.register_blueprint(ical_bp)
     app.register_blueprint(events_bp)
     app.register_blueprint(councils_bp)
     app.register_blueprint(registrations_bp)
+    app.register_blueprint(subscriptions_bp)
     app.register_blueprint(health_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(manage_bp, url_prefix="/manage")
@@ -142,10 +144,12 @@ def register_commands(app: Flask) -> None:
     from .accounts.cli import users_cli
     from .mail.cli import mail_cli
     from .registrations.cli import registrations_cli
+    from .subscriptions.cli import digests_cli
 
     app.cli.add_command(seed_cli)
     app.cli.add_command(mail_cli)
     app.cli.add_command(registrations_cli)
+    app.cli.add_command(digests_cli)
     app.cli.add_command(users_cli)
     if not app.debug and not app.testing:
         logging.basicConfig(level=logging.INFO)

@@ -3,7 +3,9 @@ from .councils.models import Recommendation, SubCouncil, Theme  # noqa: F401
 from .events.models import Event, Venue  # noqa: F401
 from .registrations.models import Registration  # noqa: F401
 from .mail.models import OutboxMessage  # noqa: F401
+from .reminders.models import JobRun, ReminderSend  # noqa: F401
 from .accounts.models import User, user_councils  # noqa: F401
+from .subscriptions.models import DigestSend, Subscription  # noqa: F401
 from .councils.models import recommendation_themes  # noqa: E402
 from .events.models import event_recommendations, event_themes  # noqa: E402
 from .pagecache import site_state, track_public_content, track_public_counts  # noqa: E402,F401

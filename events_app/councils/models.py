@@ -25,6 +25,9 @@ class SubCouncil(Localized, db.Model):
     description: Mapped[str] = mapped_column(Text, default="")
     description_fr: Mapped[str | None] = mapped_column(Text)
     position: Mapped[int] = mapped_column(default=0)
+    # Where the chairs' weekly digest goes while the Sub-council has no
+    # active chair account (see `subscriptions.services.chair_recipients`).
+    digest_email: Mapped[str | None] = mapped_column(String(254))
 
     # Ordered by code so that a council page lists HW-1, HW-2, … in order.
     recommendations: Mapped[list["Recommendation"]] = relationship(

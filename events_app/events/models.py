@@ -134,6 +134,9 @@ class Event(Localized, db.Model):
     # event starts (see `registrations.services.registration_window`).
     registration_opens_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
     registration_closes_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Reminder slots, minutes before the start (0 to 3 of them, 15 minutes
+    # to 14 days); empty means the site's REMINDER_OFFSETS.
+    reminder_offsets: Mapped[list[int] | None] = mapped_column(JSON)
     status: Mapped[str] = mapped_column(String(16), default=EventStatus.DRAFT)
     parent_id: Mapped[int | None] = mapped_column(
         ForeignKey("event.id", ondelete="CASCADE"), index=True

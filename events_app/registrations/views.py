@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from ..events import services as event_services
 from ..events.views import event_page
 from ..extensions import db, limiter
+from ..httputil import private as _private
 from ..timeutil import now_utc
 from . import services
 from .forms import RegistrationForm
@@ -25,13 +26,6 @@ def _registration_limit() -> str:
     return current_app.config["REGISTRATION_RATE_LIMIT"]
 
 
-def _private(response):
-    """A page behind a personal link: never stored by a cache, never passed on
-    as a Referer to the sites it links to, never indexed."""
-    response.headers["Cache-Control"] = "private, no-store"
-    response.headers["Referrer-Policy"] = "no-referrer"
-    response.headers["X-Robots-Tag"] = "noindex, nofollow"
-    return response
 
 
 @bp.post("/events/<slug>/register")

@@ -21,6 +21,9 @@ PAGES = [
     ("registration", "/r/{token}", 200),
     ("cancel", "/r/{token}/cancel", 200),
     ("unknown-registration", "/r/no-such-link", 404),
+    ("subscribe", "/subscribe", 200),
+    ("subscribe-check-mail", "/subscribe/check-your-mail", 200),
+    ("unknown-subscription", "/subscriptions/no-such-link", 404),
     ("not-found", "/events/no-such-event", 404),
 ]
 

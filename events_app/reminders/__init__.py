@@ -1,0 +1,1 @@
+"""Reminders: every confirmed registrant is reminded once per slot, at the right local time."""

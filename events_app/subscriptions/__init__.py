@@ -1,0 +1,1 @@
+"""E-mail digests: the weekly digest residents subscribe to, and the chairs' digest."""
