@@ -69,6 +69,10 @@ class Config:
     # Registrants' personal details are erased this many days after their
     # event (`flask registrations purge`, daily from cron); counts remain.
     REGISTRATION_RETENTION_DAYS = int(os.environ.get("REGISTRATION_RETENTION_DAYS") or 90)
+    # Reminder slots before each event (an event may set its own): whole days
+    # on the local wall clock, hours and minutes in real time. 0 to 3 of
+    # them, from 15m to 14d; "" for none.
+    REMINDER_OFFSETS = os.environ.get("REMINDER_OFFSETS", "2d,2h")
     # Digests (`flask digests send`, from cron daily or hourly): each ISO week's
     # digests go out once, from this weekday (1 = Monday … 7 = Sunday) and
     # hour, local time (SITE_TIMEZONE), covering events of the next

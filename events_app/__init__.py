@@ -144,11 +144,13 @@ def register_commands(app: Flask) -> None:
     from .accounts.cli import users_cli
     from .mail.cli import mail_cli
     from .registrations.cli import registrations_cli
+    from .reminders.cli import reminders_cli
     from .subscriptions.cli import digests_cli
 
     app.cli.add_command(seed_cli)
     app.cli.add_command(mail_cli)
     app.cli.add_command(registrations_cli)
+    app.cli.add_command(reminders_cli)
     app.cli.add_command(digests_cli)
     app.cli.add_command(users_cli)
     if not app.debug and not app.testing:

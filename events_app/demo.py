@@ -10,7 +10,6 @@ from datetime import date, datetime, time, timedelta
 
 import click
 from flask.cli import with_appcontext
-from sqlalchemy import select
 
 from .councils.models import Recommendation, SubCouncil, Theme
 from .events.models import Event, EventKind, EventStatus, Venue

@@ -163,7 +163,8 @@ def test_healthz_answers_with_json(client):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.is_json
-    assert response.get_json() == {"status": "ok", "database": "ok"}
+    assert response.get_json() == {"status": "ok", "database": "ok",
+                                   "reminders": {"state": "never run"}}
 
 
 def test_healthz_says_503_when_the_database_does_not_answer(tmp_path):

@@ -1,4 +1,5 @@
 """`flask mail …`: deliver the outbox (cron runs `send-due`; a service runs `work`)."""
+import logging
 import time
 
 import click
@@ -6,8 +7,23 @@ from flask.cli import AppGroup
 
 from ..cliutil import now_option
 from ..extensions import db
+from ..reminders.services import plan_due
 from ..timeutil import now_utc
 from .services import deliver_due, pending_count
+
+log = logging.getLogger(__name__)
+
+
+def plan_reminders(now) -> str | None:
+    """Reminders due by now go to the outbox first; a failure here never
+    stops mail from being delivered."""
+    try:
+        report = plan_due(db.session, now)
+    except Exception:  # noqa: BLE001 - logged; delivery goes on
+        db.session.rollback()
+        log.exception("planning reminders failed")
+        return None
+    return str(report) if report.reminders or report.moved_notices else None
 
 mail_cli = AppGroup("mail", help="Deliver the mail outbox.")
 
@@ -17,7 +33,13 @@ mail_cli = AppGroup("mail", help="Deliver the mail outbox.")
 @click.option("--batch-size", default=100, show_default=True, type=click.IntRange(1),
               help="Send at most this many messages over one connection.")
 def send_due(now, batch_size):
-    """Deliver every message that is due, once, and print a summary."""
+    """Write due reminders, deliver every message that is due, once, and print a summary.
+
+    The one command cron needs (every minute or few).
+    """
+    planned = plan_reminders(now)
+    if planned:
+        click.echo(planned)
     total_sent = total_deferred = total_failed = 0
     while True:
         report = deliver_due(db.session, now, batch_size=batch_size)
@@ -39,14 +61,18 @@ def send_due(now, batch_size):
 @click.option("--batch-size", default=100, show_default=True, type=click.IntRange(1),
               help="Send at most this many messages over one connection.")
 def work(interval, once, batch_size):
-    """Keep delivering due messages until interrupted (Ctrl-C).
+    """Keep writing due reminders and delivering due messages until interrupted (Ctrl-C).
 
     Any number of workers may run at once, on any hosts: each message is
     sent by one of them.
     """
     try:
         while True:
-            report = deliver_due(db.session, now_utc(), batch_size=batch_size)
+            now = now_utc()
+            planned = plan_reminders(now)
+            if planned:
+                click.echo(planned)
+            report = deliver_due(db.session, now, batch_size=batch_size)
             if report.attempted:
                 click.echo(str(report))
             if once:

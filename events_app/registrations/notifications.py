@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from ..events.models import Event
 from ..ical.builders import CalendarEvent, Method, build_calendar
 from ..ical.services import absolute_url
+from ..mail.models import OutboxMessage
 from ..mail.services import attachment, enqueue, render_message
 from ..timeutil import site_zone
 from .links import token_for
@@ -68,13 +69,14 @@ def invitation(event: Event, registration: Registration, method: Method) -> str:
 
 
 def invitation_parts(registration: Registration, events: Iterable[Event],
-                     method: Method) -> list[dict]:
+                     method: Method, inline: bool = True) -> list[dict]:
     """The first event inline (what Outlook and Gmail show as the invitation);
-    every event as its own `.ics` file (a meeting and each session with a seat)."""
+    every event as its own `.ics` file (a meeting and each session with a seat).
+    A reminder carries the files only: it is no new invitation."""
     parts = []
     for index, event in enumerate(events):
         ics = invitation(event, registration, method)
-        if index == 0:
+        if index == 0 and inline:
             parts.append(attachment(
                 None, f"text/calendar; method={method}; charset=UTF-8", ics, inline=True))
         parts.append(attachment(f"{event.slug}.ics", "application/ics", ics))
@@ -96,7 +98,8 @@ def _recommendations(registration: Registration) -> list[dict]:
 
 
 def _send(session: Session, registration: Registration, template: str, now: datetime, *,
-          method: Method | None = None, invite: Iterable[Event] = (), **context) -> None:
+          method: Method | None = None, invite: Iterable[Event] = (), inline: bool = True,
+          **context) -> OutboxMessage:
     language = mail_language(registration)
     event = registration.event
     context.setdefault("picks", [])
@@ -114,8 +117,8 @@ def _send(session: Session, registration: Registration, template: str, now: date
             **links(registration),
             **context,
         )
-        parts = invitation_parts(registration, list(invite), method) if method else []
-    enqueue(
+        parts = invitation_parts(registration, list(invite), method, inline) if method else []
+    return enqueue(
         session,
         to=registration.email,
         subject=rendered.subject,
@@ -173,3 +176,29 @@ def cancelled(session: Session, registration: Registration, had_seats: list[Even
     the person's calendar."""
     _send(session, registration, "cancelled", now,
           method=Method.CANCEL if had_seats else None, invite=had_seats, had_seats=had_seats)
+
+
+def _seats(registration: Registration) -> list[Event]:
+    seats = [registration.event] if registration.is_confirmed else []
+    return seats + [p.event for p in registration.session_registrations if p.is_confirmed]
+
+
+def _positions(session: Session, registration: Registration) -> dict[int, int | None]:
+    from .services import waitlist_position  # the services import this module
+
+    return {p.id: waitlist_position(session, p)
+            for p in registration.session_registrations if p.is_waitlisted}
+
+
+def reminder(session: Session, registration: Registration, now: datetime) -> OutboxMessage:
+    """The reminder of one slot: what, when, where, why it matters, how to free the seat."""
+    return _send(session, registration, "reminder", now, method=Method.REQUEST,
+                 invite=_seats(registration), inline=False,
+                 picks=_picks(registration, _positions(session, registration)))
+
+
+def time_changed(session: Session, registration: Registration, now: datetime) -> OutboxMessage:
+    """The event moved after the person was reminded of the old time."""
+    return _send(session, registration, "time_changed", now, method=Method.REQUEST,
+                 invite=_seats(registration),
+                 picks=_picks(registration, _positions(session, registration)))

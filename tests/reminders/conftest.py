@@ -1,0 +1,1 @@
+from smtp import outbox_dir, smtp_server  # noqa: F401  (fixtures)
