@@ -5,6 +5,7 @@ from .registrations.models import Registration  # noqa: F401
 from .mail.models import OutboxMessage  # noqa: F401
 from .reminders.models import JobRun, ReminderSend  # noqa: F401
 from .accounts.models import User, user_councils  # noqa: F401
+from .manage.models import AuditEntry  # noqa: F401
 from .subscriptions.models import DigestSend, Subscription  # noqa: F401
 from .councils.models import recommendation_themes  # noqa: E402
 from .events.models import event_recommendations, event_themes  # noqa: E402

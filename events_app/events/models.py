@@ -137,6 +137,11 @@ class Event(Localized, db.Model):
     # Reminder slots, minutes before the start (0 to 3 of them, 15 minutes
     # to 14 days); empty means the site's REMINDER_OFFSETS.
     reminder_offsets: Mapped[list[int] | None] = mapped_column(JSON)
+    # A repeating event (a Sub-council's monthly meeting): an RFC 5545 RRULE
+    # value ("FREQ=MONTHLY;BYDAY=2TU;COUNT=10") from start_dt, and the local
+    # dates skipped (ISO "YYYY-MM-DD"), emitted as RRULE/EXDATE in calendars.
+    recurrence_rule: Mapped[str | None] = mapped_column(String(300))
+    recurrence_exdates: Mapped[list[str] | None] = mapped_column(JSON)
     status: Mapped[str] = mapped_column(String(16), default=EventStatus.DRAFT)
     parent_id: Mapped[int | None] = mapped_column(
         ForeignKey("event.id", ondelete="CASCADE"), index=True

@@ -50,6 +50,8 @@ class Registration(db.Model):
     # Set when the personal details were erased after the event (the row
     # stays, so counts of registrations and attendance remain true).
     erased_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Checked in on the day (by a chair, at the door).
+    attended_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The public half of the person's link (`/r/<link_id>.<signature>`, see
     # `registrations.links`): the signature is never stored, so a leaked
     # table does not hand out links. Session picks have none (they are
