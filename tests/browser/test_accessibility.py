@@ -18,6 +18,8 @@ PAGES = [
     ("recommendation", "/recommendations/HW-2", 200),
     ("calendars", "/calendar", 200),
     ("privacy", "/privacy", 200),
+    ("login", "/login", 200),
+    ("forgot-password", "/password/forgot", 200),
     ("registration", "/r/{token}", 200),
     ("cancel", "/r/{token}/cancel", 200),
     ("unknown-registration", "/r/no-such-link", 404),
