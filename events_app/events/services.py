@@ -185,7 +185,10 @@ def get_public_event(session: Session, slug: str) -> Event | None:
 
 
 def get_event_for_registration(session: Session, slug: str) -> Event | None:
-    """A public event with what registering for it reads and mails (not its page)."""
+    """A public event with what registering for it reads and mails (not its page).
+
+    Its sessions are loaded when asked for: only a community meeting has any.
+    """
     return session.scalars(
         select(Event)
         .where(Event.slug == slug, Event.status.in_(PUBLIC_STATUSES))
@@ -194,7 +197,6 @@ def get_event_for_registration(session: Session, slug: str) -> Event | None:
             joinedload(Event.venue),
             selectinload(Event.themes),
             selectinload(Event.recommendations).joinedload(Recommendation.council),
-            selectinload(Event.sessions),
         )
     ).first()
 

@@ -400,8 +400,7 @@ class _Writer:
     has it, and `FeedCalendar.to_ical` serialises it once).
     """
 
-    def __init__(self, site_url: str, zone: ZoneInfo, method: Method, organizer: str | None,
-                 attendee: tuple[str, str] | None = None):
+    def __init__(self, site_url: str, zone: ZoneInfo, method: Method, organizer: str | None):
         self.zone = zone
         self.method = method
         self.host = site_host(site_url)
@@ -414,16 +413,6 @@ class _Writer:
         if organizer:
             self.organizer = vCalAddress(organizer if ":" in organizer else f"mailto:{organizer}")
             self.organizer.params["CN"] = current_app.config["SITE_NAME"]
-        self.attendee = None
-        if attendee:
-            name, address = attendee
-            self.attendee = vCalAddress(f"mailto:{address}")
-            self.attendee.params["CN"] = name
-            self.attendee.params["ROLE"] = "REQ-PARTICIPANT"
-            # The person registered already: the calendar shows the event as
-            # accepted and asks for no reply.
-            self.attendee.params["PARTSTAT"] = "ACCEPTED"
-            self.attendee.params["RSVP"] = "FALSE"
         self.first_day: date | None = None
         self.last_day: date | None = None
         self.uses_zone = False
@@ -572,8 +561,6 @@ class _Writer:
             component["RELATED-TO"] = shared("parent", parent_uid, lambda: self.related(parent_uid))
         if self.organizer is not None:
             component["ORGANIZER"] = self.organizer
-        if self.attendee is not None:
-            component["ATTENDEE"] = self.attendee
         return component
 
     def related(self, parent_uid: str) -> vText:
@@ -592,21 +579,20 @@ def build_calendar(
     description: str | None = None,
     refresh: timedelta | None = None,
     organizer: str | None = None,
-    attendee: tuple[str, str] | None = None,
 ) -> FeedCalendar:
     """A calendar of `events` (each one VEVENT, in the order given).
 
     `name` and `description` (feeds only) become NAME/X-WR-CALNAME and
     DESCRIPTION/X-WR-CALDESC; `refresh` becomes REFRESH-INTERVAL and
     X-PUBLISHED-TTL. `method` REQUEST or CANCEL (mail) needs `organizer`, the
-    partnership's own address; CANCEL marks every event cancelled.
-    `attendee` (name, e-mail) is the one person an invitation is for: only
-    mail carries personal data, never a feed. The builder runs no query: `CalendarEvent` holds everything it writes.
+    partnership's own address; CANCEL marks every event cancelled. The
+    person an invitation is for is added by `registrations.notifications`:
+    feeds never carry personal data. The builder runs no query: `CalendarEvent` holds everything it writes.
     """
     method = Method(method)
     if method is not Method.PUBLISH and not organizer:
         raise ValueError(f"METHOD:{method} needs an organizer (RFC 5546)")
-    writer = _Writer(site_url, zone, method, organizer, attendee)
+    writer = _Writer(site_url, zone, method, organizer)
     calendar = FeedCalendar()
     calendar.add("PRODID", PRODID)
     calendar.add("VERSION", "2.0")

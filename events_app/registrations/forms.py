@@ -17,6 +17,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..events.models import EventKind
 from ..i18n import current_language
 
 # Control characters (NUL above all, which PostgreSQL refuses) never reach
@@ -109,7 +110,7 @@ class RegistrationForm(FlaskForm):
         if not self.preferred_language.data:
             self.preferred_language.data = current_language()
         self.sessions.choices = []
-        if event is not None:
+        if event is not None and event.kind == EventKind.COMMUNITY_MEETING:
             self.sessions.choices = [
                 SelectChoice(s.id, s.localized("title")) for s in event.sessions if s.is_published
             ]

@@ -12,16 +12,20 @@ reads only an inline `text/calendar` part) and as an `.ics` file. Losing a
 seat sends `METHOD:CANCEL` for the same UID. A waitlist place has no
 invitation: there is nothing to put in a calendar yet.
 """
+import time
 from collections.abc import Iterable
 from datetime import datetime
 from email.utils import parseaddr
 
 from flask import current_app
 from flask_babel import force_locale
+from icalendar import Event as VEvent
+from icalendar import vCalAddress
 from sqlalchemy.orm import Session
 
 from ..events.models import Event
 from ..ical.builders import CalendarEvent, Method, build_calendar
+from ..i18n import current_language
 from ..ical.services import absolute_url
 from ..mail.models import OutboxMessage
 from ..mail.services import attachment, enqueue, render_message
@@ -55,17 +59,49 @@ def links(registration: Registration) -> dict[str, str]:
     }
 
 
+# An event's calendar without its attendee, per language and method: every
+# registrant's invitation is the same but for one line. Kept briefly, like
+# the page cache (a venue's address may change without the event's own row).
+_CALENDARS: dict[tuple, tuple[float, str]] = {}
+_CALENDAR_SECONDS = 60
+_CALENDAR_ENTRIES = 256
+
+
+def _event_calendar(event: Event, method: Method) -> str:
+    site_url = current_app.config["SITE_URL"]
+    key = (event.id, event.uid, event.sequence, event.updated_dt, str(method),
+           current_language(), site_url, organizer_address())
+    now = time.monotonic()
+    cached = _CALENDARS.get(key)
+    if cached is not None and now - cached[0] < _CALENDAR_SECONDS:
+        return cached[1]
+    text = build_calendar(
+        [CalendarEvent.from_model(event)], site_url=site_url, zone=site_zone(),
+        method=method, organizer=organizer_address(),
+    ).to_ical().decode("utf-8")
+    if len(_CALENDARS) >= _CALENDAR_ENTRIES:
+        _CALENDARS.clear()
+    _CALENDARS[key] = (now, text)
+    return text
+
+
+def _attendee_line(registration: Registration) -> str:
+    """The person's ATTENDEE property, folded as icalendar folds it."""
+    component = VEvent()
+    address = vCalAddress(f"mailto:{registration.email}")
+    address.params.update({"CN": registration.name, "ROLE": "REQ-PARTICIPANT",
+                           # Registered already: accepted, no reply wanted.
+                           "PARTSTAT": "ACCEPTED", "RSVP": "FALSE"})
+    component["ATTENDEE"] = address
+    lines = component.to_ical().decode("utf-8")
+    return lines[len("BEGIN:VEVENT\r\n"):-len("END:VEVENT\r\n")]
+
+
 def invitation(event: Event, registration: Registration, method: Method) -> str:
     """The event as an iTIP REQUEST or CANCEL for this person, in the current language."""
-    calendar = build_calendar(
-        [CalendarEvent.from_model(event)],
-        site_url=current_app.config["SITE_URL"],
-        zone=site_zone(),
-        method=method,
-        organizer=organizer_address(),
-        attendee=(registration.name, registration.email),
-    )
-    return calendar.to_ical().decode("utf-8")
+    calendar = _event_calendar(event, method)
+    head, end, tail = calendar.rpartition("END:VEVENT\r\n")
+    return head + _attendee_line(registration) + end + tail
 
 
 def invitation_parts(registration: Registration, events: Iterable[Event],
@@ -202,3 +238,39 @@ def time_changed(session: Session, registration: Registration, now: datetime) ->
     return _send(session, registration, "time_changed", now, method=Method.REQUEST,
                  invite=_seats(registration),
                  picks=_picks(registration, _positions(session, registration)))
+
+
+# --- a chair cancels or moves the event (manage.event_services) ---------------
+
+
+def event_cancelled(session: Session, registration: Registration, reason: str,
+                    now: datetime) -> OutboxMessage:
+    """The event is cancelled: the reason, and CANCEL for what was in the
+    person's calendar (their seats; a waitlist place had no invitation)."""
+    had_seats = _seats(registration)
+    return _send(session, registration, "event_cancelled", now,
+                 method=Method.CANCEL if had_seats else None, invite=had_seats,
+                 reason=reason, had_seats=had_seats,
+                 events_url=absolute_url(current_app.config["SITE_URL"], "events.index"))
+
+
+def event_rescheduled(session: Session, registration: Registration,
+                      now: datetime) -> OutboxMessage:
+    """The event moved: a confirmed person gets the updated REQUEST (same UID,
+    higher SEQUENCE), a waitlisted one a plain notice of the new time."""
+    seats = _seats(registration)
+    return _send(session, registration, "event_rescheduled", now,
+                 method=Method.REQUEST if seats else None, invite=seats,
+                 has_seat=bool(seats),
+                 picks=_picks(registration, _positions(session, registration)))
+
+
+def staff_message(session: Session, registration: Registration, subject: str, body: str,
+                  now: datetime) -> OutboxMessage:
+    """A chair's message to the registrants of an event, as they typed it; the
+    greeting and the link to the person's registration in the person's language."""
+    subject = " ".join(subject.split())  # one line: it is the mail's subject
+    paragraphs = [p.strip() for p in body.replace("\r\n", "\n").split("\n\n") if p.strip()]
+    return _send(session, registration, "staff_message", now,
+                 message_subject=subject, message_body=body.replace("\r\n", "\n").strip(),
+                 message_paragraphs=[p.split("\n") for p in paragraphs])
