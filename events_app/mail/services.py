@@ -78,6 +78,7 @@ def attachment(filename: str | None, content_type: str, data: str | bytes, *,
 def enqueue(
     session: Session,
     *,
+    flush: bool = True,
     to: str,
     subject: str,
     text: str,
@@ -88,7 +89,8 @@ def enqueue(
     now: datetime,
     registration_id: int | None = None,
 ) -> OutboxMessage:
-    """Add a message to the session's transaction; due at once. Flushes, never commits.
+    """Add a message to the session's transaction; due at once. Flushes (unless
+    `flush=False`: a caller writing many flushes once), never commits.
 
     `attachments` are dicts made by `attachment()`.
     """
@@ -107,7 +109,8 @@ def enqueue(
         next_attempt_dt=now,
     )
     session.add(message)
-    session.flush()
+    if flush:
+        session.flush()
     return message
 
 
@@ -378,11 +381,14 @@ def _due(now: datetime, in_order: bool = True):
     registrant never gets "cancelled" before "registered", and their calendar
     never sees a CANCEL before the REQUEST it cancels.
     """
+    # Ordered as ix_outbox_message_due: the scan reads pending rows only,
+    # in order, and stops at the first one it can take (however many were
+    # sent before).
     query = (
-        select(OutboxMessage)
+        select(OutboxMessage.id)
         .where(OutboxMessage.status == OutboxStatus.PENDING,
                OutboxMessage.next_attempt_dt <= now)
-        .order_by(OutboxMessage.id)
+        .order_by(OutboxMessage.next_attempt_dt, OutboxMessage.id)
     )
     if in_order:
         older = aliased(OutboxMessage)
@@ -398,21 +404,27 @@ def _claim_next(session: Session, now: datetime) -> OutboxMessage | None:
     """Lock the next due message nobody else holds, in a fresh transaction."""
     if session.get_bind().dialect.name == "sqlite":
         serialise_sqlite(session)
-    return session.scalars(
-        _due(now).limit(1)
-        .with_for_update(skip_locked=True)
-        .execution_options(populate_existing=True)
+    # Only the id is locked and read by the search; the row (bodies and
+    # attachments) is loaded once it is ours.
+    message_id = session.scalars(
+        _due(now).limit(1).with_for_update(skip_locked=True)
     ).first()
+    if message_id is None:
+        return None
+    return session.get(OutboxMessage, message_id, populate_existing=True)
 
 
 def _defer_due(session: Session, now: datetime, limit: int, error: str) -> int:
     """The server is away: push every due message back; none is given up."""
     if session.get_bind().dialect.name == "sqlite":
         serialise_sqlite(session)
-    messages = session.scalars(
+    ids = session.scalars(
         _due(now, in_order=False).limit(limit).with_for_update(skip_locked=True)
-        .execution_options(populate_existing=True)
     ).all()
+    messages = session.scalars(
+        select(OutboxMessage).where(OutboxMessage.id.in_(ids))
+        .execution_options(populate_existing=True)
+    ).all() if ids else []
     for message in messages:
         message.attempts += 1
         message.next_attempt_dt = now + backoff(message.attempts)

@@ -135,7 +135,7 @@ def _recommendations(registration: Registration) -> list[dict]:
 
 def _send(session: Session, registration: Registration, template: str, now: datetime, *,
           method: Method | None = None, invite: Iterable[Event] = (), inline: bool = True,
-          **context) -> OutboxMessage:
+          flush: bool = True, **context) -> OutboxMessage:
     language = mail_language(registration)
     event = registration.event
     context.setdefault("picks", [])
@@ -164,6 +164,7 @@ def _send(session: Session, registration: Registration, template: str, now: date
         kind=template,
         now=now,
         registration_id=registration.id,
+        flush=flush,
     )
 
 
@@ -229,14 +230,14 @@ def _positions(session: Session, registration: Registration) -> dict[int, int | 
 def reminder(session: Session, registration: Registration, now: datetime) -> OutboxMessage:
     """The reminder of one slot: what, when, where, why it matters, how to free the seat."""
     return _send(session, registration, "reminder", now, method=Method.REQUEST,
-                 invite=_seats(registration), inline=False,
+                 invite=_seats(registration), inline=False, flush=False,
                  picks=_picks(registration, _positions(session, registration)))
 
 
 def time_changed(session: Session, registration: Registration, now: datetime) -> OutboxMessage:
     """The event moved after the person was reminded of the old time."""
     return _send(session, registration, "time_changed", now, method=Method.REQUEST,
-                 invite=_seats(registration),
+                 invite=_seats(registration), flush=False,
                  picks=_picks(registration, _positions(session, registration)))
 
 

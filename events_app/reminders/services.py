@@ -26,10 +26,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
 from flask import current_app
-from sqlalchemy import and_, case, exists, func, select
+from sqlalchemy import and_, case, exists, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from ..dbutil import serialise_sqlite
 from ..events.models import Event, EventStatus
@@ -133,18 +133,32 @@ def _claim(session: Session, query):
     return session.scalars(query.with_for_update(skip_locked=True, of=Registration)).all()
 
 
-def _record(session: Session, registration: Registration, key: str, event: Event,
-            due: datetime, now: datetime) -> ReminderSend | None:
-    """Insert the once-only row; None when another run already wrote it."""
+def _record_batch(session: Session, rows: list[Registration], key: str, event: Event,
+                  due: datetime, now: datetime) -> dict[int, int]:
+    """Insert the once-only rows of a batch in one statement; returns
+    {registration id: row id} for those this run wrote (not another run)."""
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    inserted = session.execute(
+    written = session.execute(
         insert(ReminderSend)
-        .values(registration_id=registration.id, key=key, event_start_dt=event.start_dt,
-                due_dt=due, created_dt=now)
+        .values([{"registration_id": r.id, "key": key, "event_start_dt": event.start_dt,
+                  "due_dt": due, "created_dt": now} for r in rows])
         .on_conflict_do_nothing(index_elements=["registration_id", "key"])
-        .returning(ReminderSend.id)
-    ).scalar()
-    return session.get(ReminderSend, inserted) if inserted is not None else None
+        .returning(ReminderSend.registration_id, ReminderSend.id)
+    ).all()
+    return dict(written)
+
+
+def record_sent(session: Session, registration: Registration, key: str, event: Event,
+                due: datetime, now: datetime, outbox_message_id: int | None = None) -> bool:
+    """Record that `registration` was told what `key` stands for, unless some
+    run already did; True when this call wrote it. For notices sent outside
+    the planner (a chair's reschedule notice: `moved_key(new start)`), so the
+    planner does not send a second one."""
+    ours = _record_batch(session, [registration], key, event, due, now)
+    if registration.id in ours and outbox_message_id is not None:
+        session.execute(update(ReminderSend), [
+            {"id": ours[registration.id], "outbox_message_id": outbox_message_id}])
+    return registration.id in ours
 
 
 def _not_yet(key: str):
@@ -160,59 +174,48 @@ def _seated(event: Event):
     )
 
 
-def _write_slot(session: Session, event: Event, minutes: int, due: datetime, now: datetime,
-                batch_size: int) -> int:
-    key = slot_key(minutes)
+def _write(session: Session, event: Event, key: str, condition, message, due: datetime,
+           now: datetime, batch_size: int) -> int:
+    """Write `message(session, registration, now)` once under `key` for every
+    registration matching `condition`, a batch per transaction."""
     written = 0
     while True:
         rows = _claim(session, (
             select(Registration)
-            .where(_seated(event), Registration.status_changed_dt < due, _not_yet(key))
+            .where(_seated(event), condition, _not_yet(key))
+            .options(selectinload(Registration.session_registrations))
             .order_by(Registration.id)
             .limit(batch_size)
         ))
-        if not rows:
-            session.commit()
-            return written
-        for registration in rows:
-            sent = _record(session, registration, key, event, due, now)
-            if sent is not None:
-                message = notifications.reminder(session, registration, now)
-                sent.outbox_message_id = message.id
-                written += 1
+        if rows:
+            ours = _record_batch(session, rows, key, event, due, now)
+            sent = [(ours[r.id], message(session, r, now)) for r in rows if r.id in ours]
+            session.flush()  # the messages, all at once
+            if sent:
+                session.execute(update(ReminderSend), [
+                    {"id": row_id, "outbox_message_id": outbox.id} for row_id, outbox in sent])
+            written += len(sent)
         session.commit()
         if len(rows) < batch_size:
             return written
 
 
+def _write_slot(session: Session, event: Event, minutes: int, due: datetime, now: datetime,
+                batch_size: int) -> int:
+    # Only people who had their seat before the slot came.
+    return _write(session, event, slot_key(minutes), Registration.status_changed_dt < due,
+                  notifications.reminder, due, now, batch_size)
+
+
 def _write_moved(session: Session, event: Event, now: datetime, batch_size: int) -> int:
     """People reminded of an earlier time get one notice of the new one."""
-    key = moved_key(event.start_dt)
     reminded_of_other_time = exists().where(
         ReminderSend.registration_id == Registration.id,
         ReminderSend.key.like("slot:%"),
         ReminderSend.event_start_dt != event.start_dt,
     )
-    written = 0
-    while True:
-        rows = _claim(session, (
-            select(Registration)
-            .where(_seated(event), reminded_of_other_time, _not_yet(key))
-            .order_by(Registration.id)
-            .limit(batch_size)
-        ))
-        if not rows:
-            session.commit()
-            return written
-        for registration in rows:
-            sent = _record(session, registration, key, event, now, now)
-            if sent is not None:
-                message = notifications.time_changed(session, registration, now)
-                sent.outbox_message_id = message.id
-                written += 1
-        session.commit()
-        if len(rows) < batch_size:
-            return written
+    return _write(session, event, moved_key(event.start_dt), reminded_of_other_time,
+                  notifications.time_changed, now, now, batch_size)
 
 
 def record_run(session: Session, now: datetime) -> None:
