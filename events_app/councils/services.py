@@ -16,6 +16,8 @@ class CouncilPage:
     recommendations: list[Recommendation]
     events_by_recommendation: dict[int, list[Event]]
     upcoming: list[Event]
+    # Per recommendation: past events acting on it and their attendance.
+    attendance: dict[int, "Attendance"] = field(default_factory=dict)
 
 
 @dataclass
@@ -23,6 +25,7 @@ class RecommendationPage:
     recommendation: Recommendation
     upcoming: list[Event] = field(default_factory=list)
     past: list[Event] = field(default_factory=list)
+    attendance: "Attendance | None" = None
 
 
 def list_councils(session: Session) -> list[tuple[SubCouncil, int]]:
@@ -59,6 +62,7 @@ def council_page(session: Session, slug: str, now: datetime) -> CouncilPage | No
             session, [r.id for r in recommendations]
         ),
         upcoming=upcoming_events_for_council(session, council, now),
+        attendance=past_attendance(session, [r.id for r in recommendations], now),
     )
 
 
@@ -74,5 +78,53 @@ def recommendation_page(session: Session, code: str, now: datetime) -> Recommend
     for event in events_for_recommendations(session, [recommendation.id])[recommendation.id]:
         (page.upcoming if event.end_dt > now else page.past).append(event)
     page.past.reverse()  # most recent first
+    page.attendance = past_attendance(session, [recommendation.id], now)[recommendation.id]
     return page
 
+
+
+@dataclass(frozen=True)
+class Attendance:
+    """"Acted on by 3 events, 112 attendees": past published events acting on a
+    recommendation, and the people checked in at them (summed over the events)."""
+
+    events: int = 0
+    attendees: int = 0
+
+
+def past_attendance(session: Session, recommendation_ids: list[int],
+                    now: datetime) -> dict[int, Attendance]:
+    """Past events acting on each recommendation and their attended count, in one query.
+
+    An event counts once it has ended; drafts and cancelled events never do.
+    Attendees are registrations checked in at the door (`attended_dt`), which
+    stay counted after the personal details are erased.
+    """
+    from ..events.models import EventStatus, event_recommendations
+    from ..registrations.models import Registration
+
+    if not recommendation_ids:
+        return {}
+    attended = (
+        select(Registration.event_id, func.count().label("n"))
+        .where(Registration.attended_dt.is_not(None))
+        .group_by(Registration.event_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(
+            event_recommendations.c.recommendation_id,
+            func.count(Event.id),
+            func.coalesce(func.sum(attended.c.n), 0),
+        )
+        .join(Event, Event.id == event_recommendations.c.event_id)
+        .outerjoin(attended, attended.c.event_id == Event.id)
+        .where(
+            event_recommendations.c.recommendation_id.in_(recommendation_ids),
+            Event.status == EventStatus.PUBLISHED,
+            Event.end_dt <= now,
+        )
+        .group_by(event_recommendations.c.recommendation_id)
+    )
+    found = {rec_id: Attendance(int(events), int(people)) for rec_id, events, people in rows}
+    return {rec_id: found.get(rec_id, Attendance()) for rec_id in recommendation_ids}

@@ -22,6 +22,10 @@ What every VEVENT holds, and why:
   clocks fall back (01:30 on the first Sunday of November happens twice) is
   ambiguous with a TZID, so such an event is written in UTC (…Z) instead.
 - No ATTENDEE and no personal data, ever: feeds are public.
+- A repeating event (a Sub-council's monthly meeting) carries its RRULE
+  and its skipped dates as EXDATE, in the same form as DTSTART (TZID, or
+  UTC for a time in the repeated hour), and the VTIMEZONE covers every
+  occurrence.
 """
 from __future__ import annotations
 
@@ -36,13 +40,24 @@ from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.dates import format_time
+from dateutil.rrule import rrulestr
 from flask import current_app
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from icalendar import Calendar, Timezone, TimezoneDaylight, TimezoneStandard
 from icalendar import Event as VEvent
 from icalendar.parser.content_line import Contentline
-from icalendar.prop import vCalAddress, vCategory, vDDDTypes, vDuration, vInt, vText, vUri
+from icalendar.prop import (
+    vCalAddress,
+    vCategory,
+    vDDDLists,
+    vDDDTypes,
+    vDuration,
+    vInt,
+    vRecur,
+    vText,
+    vUri,
+)
 
 from ..councils.models import Recommendation, SubCouncil, Theme
 from ..events.models import KIND_LABELS, Event, EventKind, EventStatus, Venue
@@ -51,7 +66,7 @@ from ..i18n import current_language
 PRODID = "-//London & Middlesex Local Immigration Partnership//Community Events//EN"
 # Part of every feed's validator: change it when the bytes for the same rows
 # change (a new property, a new label), so that calendars fetch them again.
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: RRULE/EXDATE of repeating events
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +126,9 @@ class CalendarEvent:
     recommendations: list[Recommendation]
     parent: CalendarParent | None = None
     sessions: list[CalendarSession] = field(default_factory=list)  # public ones only
+    # RFC 5545 RRULE value and the local dates skipped (ISO), for a repeating event.
+    recurrence_rule: str | None = None
+    recurrence_exdates: tuple[str, ...] = ()
 
     @classmethod
     def from_model(cls, event: Event) -> CalendarEvent:
@@ -148,6 +166,8 @@ class CalendarEvent:
                 CalendarSession(s.start_dt, s.end_dt, s.title, s.title_fr, s.status)
                 for s in event.public_sessions
             ],
+            recurrence_rule=event.recurrence_rule or None,
+            recurrence_exdates=tuple(event.recurrence_exdates or ()),
         )
 
 
@@ -546,6 +566,8 @@ class _Writer:
         component["SEQUENCE"] = shared("sequence", sequence, lambda: vInt(sequence))
         component["DTSTART"] = vDDDTypes(start)
         component["DTEND"] = vDDDTypes(end)
+        if event.recurrence_rule:
+            self.repeat(component, event, start)
         component["SUMMARY"] = vText(self.text(event, "title"))
         component["DESCRIPTION"] = vText(self.description(event, url))
         location = self.location(event)
@@ -563,10 +585,41 @@ class _Writer:
             component["ORGANIZER"] = self.organizer
         return component
 
+    def repeat(self, component: VEvent, event: CalendarEvent, start: datetime) -> None:
+        """RRULE and EXDATE (at the start's wall-clock time, in DTSTART's form);
+        the calendar's VTIMEZONE is made to reach the last occurrence."""
+        component["RRULE"] = vRecur.from_ical(event.recurrence_rule)
+        local_start = event.start_dt.astimezone(self.zone)
+        if event.recurrence_exdates:
+            skipped = []
+            for day in sorted(event.recurrence_exdates):
+                moment = datetime.combine(date.fromisoformat(day), local_start.time(),
+                                          tzinfo=self.zone)
+                skipped.append(moment if start.tzinfo is not timezone.utc
+                               else moment.astimezone(timezone.utc))
+            component["EXDATE"] = vDDDLists(skipped)
+        if self.uses_zone and self.last_day is not None:
+            last = _last_occurrence(event.recurrence_rule, local_start)
+            if last is not None and last.date() > self.last_day:
+                self.last_day = last.date()
+
     def related(self, parent_uid: str) -> vText:
         value = vText(f"{parent_uid}@{self.host}")
         value.params["RELTYPE"] = "PARENT"
         return value
+
+
+def _last_occurrence(rule: str, local_start: datetime) -> datetime | None:
+    """The last start of a bounded rule (UNTIL or COUNT), at most 1,000 occurrences on."""
+    last = None
+    try:
+        for index, moment in enumerate(rrulestr(rule, dtstart=local_start)):
+            last = moment
+            if index >= 1000:
+                break
+    except (ValueError, TypeError):
+        return None
+    return last
 
 
 def build_calendar(

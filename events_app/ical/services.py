@@ -285,8 +285,14 @@ _CALENDAR_COLUMNS = (
     "id", "uid", "slug", "kind", "status", "sequence", "title", "title_fr", "summary",
     "summary_fr", "start_dt", "end_dt", "created_dt", "updated_dt", "venue_id", "online_url",
     "council_id", "presenter", "languages", "accessibility_notes", "interpretation_notes",
-    "childcare_notes",
+    "childcare_notes", "recurrence_rule", "recurrence_exdates",
 )
+
+
+def _in_window():
+    """Events a feed still carries: ended less than FEED_WINDOW ago, or
+    repeating (a series stays while it is in the feed's scope)."""
+    return or_(Event.end_dt > BOUNDARY, Event.recurrence_rule.is_not(None))
 
 
 Child = aliased(Event, name="session_event")
@@ -295,7 +301,7 @@ Child = aliased(Event, name="session_event")
 @lru_cache(maxsize=None)
 def _events_statements(scope: Scope) -> tuple:
     """The feed's events, their themes, their recommendations, the meetings' sessions."""
-    conditions = [*_feed_conditions(scope), Event.end_dt > BOUNDARY]
+    conditions = [*_feed_conditions(scope), _in_window()]
     ids = (
         select(Event.id)
         .outerjoin(Parent, Parent.id == Event.parent_id)
@@ -365,6 +371,7 @@ def feed_events(session: Session, feed: Feed, now: datetime) -> list[CalendarEve
         (event_id, uid, slug, kind, status, sequence, title, title_fr, summary, summary_fr,
          start_dt, end_dt, created_dt, updated_dt, venue_id, online_url, council_id, presenter,
          languages, accessibility_notes, interpretation_notes, childcare_notes,
+         recurrence_rule, recurrence_exdates,
          parent_uid, parent_title, parent_title_fr, parent_status) = row
         events.append(CalendarEvent(
             uid=uid,
@@ -395,6 +402,8 @@ def feed_events(session: Session, feed: Feed, now: datetime) -> list[CalendarEve
                 if parent_uid is not None else None
             ),
             sessions=sessions_of.get(event_id, []),
+            recurrence_rule=recurrence_rule or None,
+            recurrence_exdates=tuple(recurrence_exdates or ()),
         ))
     return events
 
@@ -425,7 +434,7 @@ _CONTENT_VERSION = (
 
 @lru_cache(maxsize=None)
 def _validator_statement(scope: Scope):
-    in_window = Event.end_dt > BOUNDARY
+    in_window = _in_window()
 
     def inside(value):
         return case((in_window, value))

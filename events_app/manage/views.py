@@ -10,7 +10,8 @@ from flask_login import current_user, login_required
 from ..events.models import STATUS_LABELS, EventStatus
 from ..extensions import db
 from ..timeutil import now_utc
-from . import services
+from . import audit, services
+from .event_services import owner_council_id
 from .permissions import event_or_403
 
 bp = Blueprint("manage", __name__)
@@ -51,8 +52,13 @@ def event(slug: str):
 @bp.post("/events/<slug>/publish")
 def publish_event(slug: str):
     event = event_or_403(slug)
+    now = now_utc()
     try:
-        services.publish_event(event, now_utc())
+        services.publish_event(event, now)
+        audit.record(db.session, actor=current_user, action="event.publish", target_type="event",
+                     target_id=event.id, council_id=owner_council_id(event),
+                     summary=event.title, before={"status": "draft"},
+                     after={"status": "published"}, now=now)
     except services.ManageError as error:
         db.session.rollback()
         flash(str(error.message), "error")

@@ -136,12 +136,20 @@ def registration_window(event: Event) -> tuple[datetime | None, datetime]:
     return event.registration_opens_dt, min(closes, event.end_dt)
 
 
-def check_open(event: Event, now: datetime) -> None:
-    """Raise the reason why nobody can register for `event` now, if there is one."""
+def check_open(event: Event, now: datetime, *, at_the_door: bool = False) -> None:
+    """Raise the reason why nobody can register for `event` now, if there is one.
+
+    `at_the_door`: staff adding a walk-in, who may do so after registration
+    closed and while the event runs, but not once it has ended.
+    """
     if event.status == EventStatus.CANCELLED:
         raise EventCancelled()
     if event.status != EventStatus.PUBLISHED or event.parent_id is not None:
         raise RegistrationNotOpen()
+    if at_the_door:
+        if event.end_dt <= now:
+            raise RegistrationClosed()
+        return
     opens, closes = registration_window(event)
     if closes <= now:
         raise RegistrationClosed()
@@ -251,8 +259,12 @@ def register(
     accessibility_needs: str | None = None,
     childcare_needs: str | None = None,
     session_ids: Iterable[int] = (),
+    at_the_door: bool = False,
 ) -> tuple[Registration, str | None, bool]:
     """Register a person, confirmed if a seat is free, else on the waitlist.
+
+    `at_the_door=True` is a walk-in added by staff: accepted until the event
+    ends (see `check_open`), with the same capacity and waitlist rules.
 
     Returns `(registration, token, created)`. The token for the person's link
     is returned once, when the registration is created; the same e-mail
@@ -263,13 +275,13 @@ def register(
     if not consent:
         raise ConsentRequired()
     # Refused before any lock is taken, so a bad request never waits for seats.
-    check_open(event, now)
+    check_open(event, now, at_the_door=at_the_door)
     picks = _validate_picks(event, session_ids)
 
     locked = _lock_events(session, [event.id, *(s.id for s in picks)])
     # The event as it is now that nobody else can change it.
     event = locked[event.id]
-    check_open(event, now)
+    check_open(event, now, at_the_door=at_the_door)
     for pick in picks:
         if locked[pick.id].status != EventStatus.PUBLISHED or locked[pick.id].parent_id != event.id:
             raise InvalidSessionPick()
@@ -547,3 +559,67 @@ def erase_personal_data(session: Session, now: datetime, retention: timedelta,
             row.erased_dt = now
         session.commit()
         total += len(rows)
+
+
+def move_pick(session: Session, pick: Registration, to_session: Event,
+              now: datetime) -> Registration:
+    """Move a person's session pick to another session of the same meeting, in
+    one transaction: the old pick is cancelled (its seat goes to that session's
+    waitlist) and a new pick takes a seat in `to_session`, or a place at the
+    end of its waitlist. Returns the new pick; the person is told of both.
+
+    Both sessions are locked (in id order) before any count is read, as for
+    registering; a pick that would overlap another of the person's picks, or
+    a session they already hold, is refused.
+    """
+    meeting_registration = pick.parent_registration
+    if meeting_registration is None or not pick.is_active:
+        raise InvalidSessionPick()
+    if to_session.id == pick.event_id:
+        return pick
+    locked = _lock_events(session, [pick.event_id, to_session.id])
+    target = locked[to_session.id]
+    if (target.status != EventStatus.PUBLISHED
+            or target.parent_id != meeting_registration.event_id or target.end_dt <= now):
+        raise InvalidSessionPick()
+    # The person's picks as they are now that nobody else can change the seats.
+    rows = session.scalars(
+        select(Registration)
+        .where(Registration.parent_registration_id == meeting_registration.id)
+        .order_by(Registration.id)
+        .execution_options(populate_existing=True)
+    ).all()
+    current = next((r for r in rows if r.id == pick.id), None)
+    if current is None or not current.is_active:
+        raise InvalidSessionPick()
+    others = [r for r in rows if r.is_active and r.id != current.id]
+    for other in others:
+        if other.event_id == target.id:
+            raise InvalidSessionPick()
+        if other.event.start_dt < target.end_dt and target.start_dt < other.event.end_dt:
+            raise OverlappingSessions(other.event, target)
+
+    had_seat = current.is_confirmed
+    _set_status(current, RegistrationStatus.CANCELLED, now)
+    session.flush()
+    promoted = _promote(session, locked[current.event_id], now) if had_seat else []
+    moved = Registration(
+        event=target,
+        parent_registration_id=meeting_registration.id,
+        status=RegistrationStatus.CONFIRMED if _has_seat(session, target)
+        else RegistrationStatus.WAITLISTED,
+        name=current.name, email=current.email, email_key=current.email_key,
+        phone=current.phone, preferred_language=current.preferred_language,
+        interpretation_language=current.interpretation_language,
+        accessibility_needs=current.accessibility_needs,
+        childcare_needs=current.childcare_needs,
+        consent_dt=current.consent_dt, registered_dt=now, status_changed_dt=now,
+    )
+    session.add(moved)
+    session.flush()
+    set_committed_value(moved, "parent_registration", meeting_registration)
+    set_committed_value(moved, "session_registrations", [])
+    notifications.cancelled(session, current, [current.event] if had_seat else [], now)
+    notifications.registered(session, moved, _positions(session, moved), now)
+    notifications.promoted(session, promoted, now)
+    return moved

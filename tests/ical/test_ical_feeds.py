@@ -366,3 +366,27 @@ def test_a_feed_runs_the_same_queries_for_5_or_200_events(app, client, calendar_
     assert len(properties(bigger, "UID")) >= len(properties(body, "UID")) + 195
     assert len(big) == len(small), "\n".join(big)
     assert len(small) <= 10, "\n".join(small)
+
+
+def test_a_repeating_meeting_is_one_series_in_the_feeds(client, make_event, make_council, clock):
+    """The feeds carry the rule (and skipped dates); calendar apps expand it.
+    A series stays in the feeds after its first date is long past."""
+    import recurring_ical_events
+    from icalendar import Calendar
+
+    council = make_council(slug="education")
+    start = clock.now - timedelta(days=90)
+    start = start.replace(hour=23, minute=0)  # 18:00 or 19:00 in London, Ontario
+    make_event(kind=EventKind.COUNCIL_MEETING, title="Education Sub-council", council=council,
+               start_dt=start, end_dt=start + timedelta(hours=2),
+               recurrence_rule="FREQ=WEEKLY;INTERVAL=2;COUNT=12",
+               recurrence_exdates=[(start + timedelta(days=98)).astimezone(
+                   ZoneInfo("America/Toronto")).date().isoformat()])
+    for path in ("/calendar.ics", "/calendar/councils/education.ics"):
+        body = client.get(path).get_data(as_text=True)
+        assert re.search(r"^RRULE:FREQ=WEEKLY;.*INTERVAL=2", body, re.M) and "COUNT=12" in body
+        assert "EXDATE" in body
+        calendar = Calendar.from_ical(body)
+        occurrences = recurring_ical_events.of(calendar).between(
+            clock.now - timedelta(days=200), clock.now + timedelta(days=200))
+        assert len(occurrences) == 11  # twelve, one skipped

@@ -55,6 +55,144 @@ CASES = [
          "council", changed=_is_published("the-draft-session"), label="session"),
 ]
 
+# events (part 2a)
+_EVENT_FORM = {
+    "kind": "neighbourhood-event", "start_date": "2026-12-01", "start_time": "10:00",
+    "end_time": "12:00", "online_url": "https://meet.example.org/matrix", "status": "draft",
+    "languages": "en",
+}
+
+
+def _event_exists(**criteria):
+    def check(app) -> bool:
+        with app.app_context():
+            query = db.select(Event)
+            for name, value in criteria.items():
+                query = query.where(getattr(Event, name) == value)
+            return db.session.scalars(query).first() is not None
+    return check
+
+
+def _copied(app) -> bool:
+    with app.app_context():
+        return db.session.scalars(
+            db.select(Event).where(Event.slug.like("%-copy-%"))).first() is not None
+
+
+CASES += [
+    Case("manage.new_event", "GET", lambda w: "/manage/events/new", "own"),
+    Case("manage.new_event", "POST", lambda w: "/manage/events/new", "own",
+         data={**_EVENT_FORM, "title": "Made in the matrix"},
+         changed=_event_exists(title="Made in the matrix")),
+    Case("manage.edit_event", "GET", lambda w: "/manage/events/the-draft/edit", "council"),
+    Case("manage.edit_event", "GET", lambda w: "/manage/events/the-session/edit", "council",
+         label="session"),
+    Case("manage.edit_event", "POST", lambda w: "/manage/events/the-draft/edit", "council",
+         data={**_EVENT_FORM, "title": "Edited in the matrix", "slug": "the-draft"},
+         changed=_event_exists(title="Edited in the matrix")),
+    Case("manage.new_session", "GET", lambda w: "/manage/events/the-meeting/sessions/new",
+         "council"),
+    Case("manage.new_session", "POST", lambda w: "/manage/events/the-meeting/sessions/new",
+         "council", data={**_EVENT_FORM, "kind": "workshop", "title": "A matrix session"},
+         changed=_event_exists(title="A matrix session")),
+    Case("manage.duplicate_event", "POST", lambda w: "/manage/events/the-draft/duplicate",
+         "council", changed=_copied),
+    Case("manage.cancel_event", "GET", lambda w: "/manage/events/the-meeting/cancel", "council"),
+    Case("manage.cancel_event", "POST", lambda w: "/manage/events/the-meeting/cancel", "council",
+         data={"reason": "The hall is closed."},
+         changed=_event_exists(slug="the-meeting", status=EventStatus.CANCELLED)),
+    Case("manage.audit_log", "GET", lambda w: "/manage/audit", "own"),
+]
+
+
+# registrants (part 2b)
+# These routes act on one registration: `_registrants_world` (autouse, for
+# these cases only) registers matrix@example.org for the meeting with a pick
+# of the-session, adds the-other-session to move it to, and puts the ids in
+# the world.
+_REGISTRANT_ENDPOINTS = {
+    "manage.registrants", "manage.registrants_csv", "manage.walk_in", "manage.cancel_registrant",
+    "manage.move_registrant", "manage.attend", "manage.check_in", "manage.message_registrants",
+}
+
+
+@pytest.fixture(autouse=True)
+def _registrants_world(request):
+    callspec = getattr(request.node, "callspec", None)
+    case = callspec.params.get("case") if callspec is not None else None
+    if case is None or case.endpoint not in _REGISTRANT_ENDPOINTS:
+        return
+    from events_app.registrations.services import register
+
+    world, app = request.getfixturevalue("world"), request.getfixturevalue("app")
+    make_event, clock = request.getfixturevalue("make_event"), request.getfixturevalue("clock")
+    with app.app_context():
+        meeting = db.session.scalars(db.select(Event).where(Event.slug == "the-meeting")).one()
+        make_event(slug="the-other-session", kind="workshop", parent=meeting)
+        pick = db.session.scalars(db.select(Event).where(Event.slug == "the-session")).one()
+        registration, _token, _created = register(
+            db.session, meeting, name="Matrix Person", email="matrix@example.org", consent=True,
+            now=clock.now, session_ids=[pick.id])
+        db.session.commit()
+        world["registration"] = registration.id
+        world["pick"] = registration.session_registrations[0].id
+
+
+def _registration_is(check, email="matrix@example.org", pick=False):
+    def changed(app) -> bool:
+        from events_app.registrations.models import Registration
+
+        with app.app_context():
+            rows = db.session.scalars(db.select(Registration).where(
+                Registration.email == email,
+                Registration.parent_registration_id.is_not(None) if pick
+                else Registration.parent_registration_id.is_(None))).all()
+            return any(check(r) for r in rows)
+    return changed
+
+
+def _staff_message_sent(app) -> bool:
+    from events_app.mail.models import OutboxMessage
+
+    with app.app_context():
+        return db.session.scalars(
+            db.select(OutboxMessage).where(OutboxMessage.kind == "staff_message")).first() is not None
+
+
+def _registrant_path(suffix):
+    return lambda w: f"/manage/events/the-meeting/registrants/{w['registration']}/{suffix}"
+
+
+CASES += [
+    Case("manage.registrants", "GET", lambda w: "/manage/events/the-meeting/registrants", "council"),
+    Case("manage.registrants", "GET", lambda w: "/manage/events/the-session/registrants", "council",
+         label="session"),
+    Case("manage.registrants_csv", "GET", lambda w: "/manage/events/the-meeting/registrants.csv",
+         "council"),
+    Case("manage.check_in", "GET", lambda w: "/manage/events/the-meeting/check-in", "council"),
+    Case("manage.walk_in", "GET", lambda w: "/manage/events/the-meeting/registrants/new", "council"),
+    Case("manage.walk_in", "POST", lambda w: "/manage/events/the-meeting/registrants/new", "council",
+         data={"name": "Walk In", "email": "walk-in@example.org", "consent": "y",
+               "preferred_language": "en"},
+         changed=_registration_is(lambda r: r.is_active, email="walk-in@example.org")),
+    Case("manage.cancel_registrant", "GET", _registrant_path("cancel"), "council"),
+    Case("manage.cancel_registrant", "POST", _registrant_path("cancel"), "council",
+         changed=_registration_is(lambda r: r.is_cancelled)),
+    Case("manage.attend", "POST", _registrant_path("attend"), "council", data={"attended": "1"},
+         changed=_registration_is(lambda r: r.attended_dt is not None)),
+    Case("manage.move_registrant", "GET",
+         lambda w: f"/manage/events/the-meeting/registrants/{w['pick']}/move", "council"),
+    Case("manage.move_registrant", "POST",
+         lambda w: f"/manage/events/the-meeting/registrants/{w['pick']}/move", "council",
+         data={"to_session": "the-other-session"},
+         changed=_registration_is(lambda r: r.is_active and r.event.slug == "the-other-session",
+                                  pick=True)),
+    Case("manage.message_registrants", "GET", lambda w: "/manage/events/the-meeting/message",
+         "council"),
+    Case("manage.message_registrants", "POST", lambda w: "/manage/events/the-meeting/message",
+         "council", data={"audience": "all", "subject": "Matrix", "body": "Hello"},
+         changed=_staff_message_sent),
+]
 
 def manage_routes(app) -> set[tuple[str, str]]:
     found = set()

@@ -309,3 +309,17 @@ def test_personal_details_are_erased_after_the_retention_period(app, runner, mak
     # Running it again erases nothing more.
     again = runner.invoke(args=["registrations", "purge", "--now", "2026-11-24T09:00:00-05:00"])
     assert "of 0 registrations" in again.output
+
+
+def test_walk_ins_at_the_door_are_taken_until_the_event_ends(app, make_event):
+    event = make_event(capacity=1)
+    during = event.start_dt + timedelta(minutes=30)
+    with app.app_context():
+        with pytest.raises(RegistrationClosed):
+            register(event, "online@example.org", now=during)
+        first = register(event, "walkin@example.org", now=during, at_the_door=True)[0]
+        second = register(event, "walkin2@example.org", now=during, at_the_door=True)[0]
+        # The same capacity and waitlist rules.
+        assert (first.status, second.status) == ("confirmed", "waitlisted")
+        with pytest.raises(RegistrationClosed):
+            register(event, "late@example.org", now=event.end_dt, at_the_door=True)

@@ -1,0 +1,416 @@
+"""The people registered for an event, as its chairs see and change them.
+
+Lists (the page, the CSV, the door) are read in one query each, however
+many people registered. Changes staff make on someone's behalf go through
+`registrations.services` (so capacity, the waitlist and the registrant's
+mail hold as for a change the person makes) and add an audit entry in the
+same transaction. Every function takes the session, the acting user and
+`now`, flushes, and never commits: the route commits once.
+
+Audit entries name the registration by its id, never the person: the audit
+log is kept longer than personal details are (`flask registrations purge`).
+"""
+import csv
+import io
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import case, func, or_, select, update
+from sqlalchemy.orm import Session, aliased
+
+from ..events.models import Event, EventStatus
+from ..mail.models import OutboxMessage, OutboxStatus
+from ..registrations import notifications
+from ..registrations import services as registrations
+from ..registrations.models import Registration, RegistrationStatus
+from ..timeutil import to_local
+from . import audit
+from .permissions import owning_council_id
+from .services import ManageError
+
+SEARCH_LENGTH = 200
+
+# A walk-in without an e-mail address gets one that can never receive mail
+# (RFC 2606 reserves `.invalid`): the model needs an address, and the
+# one-registration-per-address rule must not join two such people.
+WALK_IN_DOMAIN = "walk-in.invalid"
+
+
+def is_placeholder_email(email: str) -> bool:
+    return email.lower().endswith("@" + WALK_IN_DOMAIN)
+
+
+@dataclass
+class Counts:
+    capacity: int | None = None
+    confirmed: int = 0
+    waitlisted: int = 0
+    attended: int = 0
+
+
+@dataclass
+class RegistrantRow:
+    registration: Registration
+    # 1 for the next person to get a seat; None unless waitlisted.
+    position: int | None = None
+    # A meeting registration's session picks (cancelled ones included).
+    picks: list["RegistrantRow"] = field(default_factory=list)
+
+    @property
+    def has_placeholder_email(self) -> bool:
+        return is_placeholder_email(self.registration.email)
+
+
+@dataclass
+class RegistrantList:
+    event: Event
+    rows: list[RegistrantRow]
+    counts: Counts
+    # For a community meeting: each session with its counts, in time order.
+    sessions: list[tuple[Event, Counts]]
+    query: str = ""
+
+
+def _status_order():
+    return case(
+        (Registration.status == RegistrationStatus.CONFIRMED, 0),
+        (Registration.status == RegistrationStatus.WAITLISTED, 1),
+        else_=2,
+    )
+
+
+def _matching(query: str):
+    """Name or e-mail containing the words typed, ignoring case; % and _ are plain characters."""
+    needle = query.strip().lower()
+    return or_(
+        func.lower(Registration.name).contains(needle, autoescape=True),
+        Registration.email_key.contains(needle, autoescape=True),
+    )
+
+
+def _rows(session: Session, event: Event, query: str = "", active_only: bool = False
+          ) -> list[RegistrantRow]:
+    """The event's registrations (a meeting's with their session picks) in one query.
+
+    Waitlist positions are numbered over everyone on the event's (or the
+    session's) waitlist before the search narrows the list, so a person keeps
+    the number they have.
+    """
+    parent = aliased(Registration)
+    ranked = (
+        select(
+            Registration.id.label("id"),
+            func.row_number().over(
+                partition_by=(Registration.event_id, Registration.status),
+                order_by=(Registration.registered_dt, Registration.id),
+            ).label("position"),
+        )
+        .outerjoin(parent, Registration.parent_registration_id == parent.id)
+        # The event's own registrations, and the picks of a meeting's registrations.
+        .where(or_(Registration.event_id == event.id, parent.event_id == event.id))
+        .subquery()
+    )
+    statement = (
+        select(Registration, ranked.c.position)
+        .join(ranked, ranked.c.id == Registration.id)
+        .order_by(_status_order(), Registration.registered_dt, Registration.id)
+    )
+    if query.strip():
+        # A pick carries its person's name and address: it matches with them.
+        statement = statement.where(_matching(query))
+    if active_only:
+        statement = statement.where(Registration.status != RegistrationStatus.CANCELLED)
+    top: list[RegistrantRow] = []
+    picks: dict[int, list[RegistrantRow]] = {}
+    for registration, position in session.execute(statement):
+        row = RegistrantRow(registration, position if registration.is_waitlisted else None)
+        if registration.event_id == event.id:
+            top.append(row)
+        else:
+            picks.setdefault(registration.parent_registration_id, []).append(row)
+    for row in top:
+        row.picks = sorted(picks.get(row.registration.id, []),
+                           key=lambda p: (p.registration.event.start_dt, p.registration.event_id))
+    return top
+
+
+def counts(session: Session, events: list[Event]) -> dict[int, Counts]:
+    """Confirmed, waitlisted and attended per event, in one query."""
+    ids = [e.id for e in events]
+    found = {}
+    if ids:
+        rows = session.execute(
+            select(
+                Registration.event_id,
+                func.count(case((Registration.status == RegistrationStatus.CONFIRMED, 1))),
+                func.count(case((Registration.status == RegistrationStatus.WAITLISTED, 1))),
+                func.count(case((Registration.attended_dt.is_not(None), 1))),
+            )
+            .where(Registration.event_id.in_(ids),
+                   Registration.status != RegistrationStatus.CANCELLED)
+            .group_by(Registration.event_id)
+        )
+        found = {event_id: (c, w, a) for event_id, c, w, a in rows}
+    return {e.id: Counts(e.capacity, *found.get(e.id, (0, 0, 0))) for e in events}
+
+
+def registrant_list(session: Session, event: Event, query: str = "",
+                    active_only: bool = False) -> RegistrantList:
+    """What the registrants page, the CSV and the check-in page show."""
+    query = (query or "").strip()[:SEARCH_LENGTH]
+    sessions = list(event.sessions)
+    by_event = counts(session, [event, *sessions])
+    return RegistrantList(
+        event=event,
+        rows=_rows(session, event, query, active_only),
+        counts=by_event[event.id],
+        sessions=[(s, by_event[s.id]) for s in sessions],
+        query=query,
+    )
+
+
+def registration_of(session: Session, event: Event, registration_id: int) -> Registration | None:
+    """A registration for this very event (a session's page: its picks), else None."""
+    return session.scalars(
+        select(Registration).where(Registration.id == registration_id,
+                                   Registration.event_id == event.id)
+    ).first()
+
+
+def pick_of(session: Session, event: Event, pick_id: int) -> Registration | None:
+    """A session pick reached through its meeting (or through the session itself), else None."""
+    parent = aliased(Registration)
+    return session.scalars(
+        select(Registration)
+        .join(parent, Registration.parent_registration_id == parent.id)
+        .where(Registration.id == pick_id,
+               or_(parent.event_id == event.id, Registration.event_id == event.id))
+    ).first()
+
+
+# --- CSV -------------------------------------------------------------------
+
+# Excel runs a cell starting with one of these as a formula (CSV injection).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    text = str(value)
+    if text.startswith(_FORMULA_START):
+        return "'" + text
+    return text
+
+
+def _local(value: datetime | None) -> str:
+    return to_local(value).strftime("%Y-%m-%d %H:%M") if value is not None else ""
+
+
+# Not "Confirmed" / "Cancelled": those msgids are a column heading and an
+# event's status, which French words differently from a registration's.
+STATUS_NAMES = {
+    RegistrationStatus.CONFIRMED: _l("Place confirmed"),
+    RegistrationStatus.WAITLISTED: _l("On the waitlist"),
+    RegistrationStatus.CANCELLED: _l("Place cancelled"),
+}
+
+
+def status_name(status: str) -> str:
+    return str(STATUS_NAMES[RegistrationStatus(status)])
+
+
+def _pick_text(pick: RegistrantRow) -> str:
+    registration = pick.registration
+    text = f"{registration.event.localized('title')} ({status_name(registration.status)}"
+    if pick.position is not None:
+        text += f" {pick.position}"
+    return text + ")"
+
+
+def registrants_csv(listing: RegistrantList) -> bytes:
+    """One row per registration, its session picks in one cell; times in the
+    site's zone. UTF-8 with a byte-order mark: Excel then reads accented and
+    Arabic names correctly."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([
+        gettext("Name"), gettext("E-mail"), gettext("Phone"), gettext("Status"),
+        gettext("Waitlist position"), gettext("Sessions"), gettext("Language for e-mails"),
+        gettext("Interpretation"), gettext("Accessibility needs"), gettext("Childcare"),
+        gettext("Registered at"), gettext("Attended at"), gettext("Cancelled at"),
+    ])
+    for row in listing.rows:
+        r = row.registration
+        writer.writerow([_cell(v) for v in (
+            r.name, "" if row.has_placeholder_email else r.email, r.phone,
+            status_name(r.status), row.position, "; ".join(_pick_text(p) for p in row.picks),
+            r.preferred_language, r.interpretation_language, r.accessibility_needs,
+            r.childcare_needs, _local(r.registered_dt), _local(r.attended_dt),
+            _local(r.cancelled_dt),
+        )])
+    return out.getvalue().encode("utf-8-sig")
+
+
+# --- changes on someone's behalf --------------------------------------------
+
+
+def _record(session: Session, registration: Registration, *, actor, action: str, summary: str,
+            now: datetime, before: dict | None = None, after: dict | None = None) -> None:
+    audit.record(
+        session, actor=actor, action=action, target_type="registration",
+        target_id=registration.id, council_id=owning_council_id(registration.event),
+        summary=summary, before=before, after=after, now=now,
+    )
+
+
+def cancel_on_behalf(session: Session, registration: Registration, *, actor,
+                     now: datetime) -> list[Registration]:
+    """Cancel as the person would: the waitlist moves up and everyone is told."""
+    before = registration.status
+    promoted = registrations.cancel(session, registration, now)
+    if before != RegistrationStatus.CANCELLED:
+        _record(session, registration, actor=actor, action="registration.cancel",
+                summary=f"Registration {registration.id} for {registration.event.slug} "
+                        f"cancelled by staff; {len(promoted)} promoted from the waitlist",
+                before={"status": before}, after={"status": RegistrationStatus.CANCELLED},
+                now=now)
+    return promoted
+
+
+def set_attended(session: Session, registration: Registration, attended: bool, *, actor,
+                 now: datetime) -> bool:
+    """Mark the person attended (or undo it). Doing it twice changes nothing;
+    returns whether anything changed."""
+    if attended and registration.is_cancelled:
+        raise ManageError(_l("This registration is cancelled: it cannot be marked attended."))
+    if (registration.attended_dt is not None) == attended:
+        return False
+    before = registration.attended_dt
+    registration.attended_dt = now if attended else None
+    session.flush()
+    _record(session, registration,
+            actor=actor, action="registration.check_in" if attended else "registration.check_in_undo",
+            summary=f"Registration {registration.id} for {registration.event.slug} "
+                    + ("marked attended" if attended else "no longer marked attended"),
+            before={"attended_dt": before}, after={"attended_dt": registration.attended_dt},
+            now=now)
+    return True
+
+
+def add_walk_in(session: Session, event: Event, *, actor, now: datetime, name: str,
+                email: str | None, consent: bool, attended: bool = False,
+                **details) -> Registration:
+    """Register someone who came to the door or phoned, through the same
+    `register` as the public form: capacity and the waitlist hold.
+
+    Without an e-mail address the person gets a `walk-in-<random>@walk-in.invalid`
+    placeholder, and the messages `register` wrote for it are marked failed at
+    once (there is nobody to send them to).
+    """
+    placeholder = not (email or "").strip()
+    if placeholder:
+        email = f"walk-in-{secrets.token_hex(6)}@{WALK_IN_DOMAIN}"
+    elif session.scalar(
+        select(func.count()).select_from(Registration).where(
+            Registration.event_id == event.id,
+            Registration.email_key == registrations.normalise_email(email),
+            Registration.status != RegistrationStatus.CANCELLED,
+        )
+    ):
+        # Told here, before `register` would mail the person their link again.
+        raise ManageError(_l("Someone is already registered with this e-mail address: "
+                             "search for them in the list."))
+    try:
+        registration, _token, created = registrations.register(
+            session, event, name=name, email=email, consent=consent, now=now,
+            at_the_door=True, **details)
+    except registrations.RegistrationClosed as error:
+        raise ManageError(_l(
+            "This event has ended, so no one can be added to it."
+        )) from error
+    except registrations.RegistrationError as error:
+        raise ManageError(error.message) from error
+    if not created:  # the same address, registered a moment ago by someone else
+        raise ManageError(_l("Someone is already registered with this e-mail address: "
+                             "search for them in the list."))
+    if placeholder:
+        session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.to_address == email,
+                   OutboxMessage.status == OutboxStatus.PENDING)
+            .values(status=OutboxStatus.FAILED,
+                    last_error="walk-in without an e-mail address: nothing to send")
+            .execution_options(synchronize_session=False)
+        )
+    _record(session, registration, actor=actor, action="registration.walk_in",
+            summary=f"Walk-in registration {registration.id} added to {event.slug} "
+                    f"({registration.status}{', no e-mail address' if placeholder else ''})",
+            after={"status": registration.status,
+                   "sessions": {p.event_id: p.status for p in registration.session_registrations}},
+            now=now)
+    if attended:
+        set_attended(session, registration, True, actor=actor, now=now)
+    return registration
+
+
+def move_pick(session: Session, pick: Registration, to_session: Event, *, actor,
+              now: datetime) -> Registration:
+    """Move a person from one session of a meeting to another (a seat or a
+    place on that session's waitlist); the freed seat goes to its waitlist."""
+    from_slug = pick.event.slug
+    before = pick.status
+    try:
+        moved = registrations.move_pick(session, pick, to_session, now)
+    except registrations.RegistrationError as error:
+        raise ManageError(error.message) from error
+    _record(session, moved, actor=actor, action="registration.move",
+            summary=f"Session pick {pick.id} moved by staff from {from_slug} to "
+                    f"{to_session.slug} (now {moved.id}, {moved.status})",
+            before={"registration": pick.id, "session": pick.event_id, "status": before},
+            after={"registration": moved.id, "session": moved.event_id, "status": moved.status},
+            now=now)
+    return moved
+
+
+AUDIENCES = ("confirmed", "waitlisted", "all")
+
+
+def message_registrants(session: Session, event: Event, *, actor, now: datetime, subject: str,
+                        body: str, audience: str) -> int:
+    """Write one message per registrant (as typed, with their registration link)
+    to the outbox; returns how many. Walk-ins without an address are skipped."""
+    if audience not in AUDIENCES:
+        raise ValueError(f"unknown audience {audience!r}")
+    statuses = {
+        "confirmed": [RegistrationStatus.CONFIRMED],
+        "waitlisted": [RegistrationStatus.WAITLISTED],
+        "all": [RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED],
+    }[audience]
+    recipients = session.scalars(
+        select(Registration)
+        .where(Registration.event_id == event.id,
+               Registration.status.in_(statuses),
+               Registration.erased_dt.is_(None),
+               ~Registration.email_key.endswith("@" + WALK_IN_DOMAIN))
+        .order_by(Registration.id)
+    ).all()
+    for registration in recipients:
+        notifications.staff_message(session, registration, subject, body, now)
+    audit.record(
+        session, actor=actor, action="event.message", target_type="event", target_id=event.id,
+        council_id=owning_council_id(event),
+        summary=f"Message to {len(recipients)} registrants ({audience}) of {event.slug}: {subject}",
+        after={"audience": audience, "recipients": len(recipients), "subject": subject},
+        now=now,
+    )
+    return len(recipients)
+
+
+def session_choices(event: Event) -> list[Event]:
+    """The sessions someone can be moved into: the meeting's published ones."""
+    meeting = event.parent or event
+    return [s for s in meeting.sessions if s.status == EventStatus.PUBLISHED]

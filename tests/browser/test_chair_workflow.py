@@ -1,0 +1,73 @@
+"""A chair signs in, schedules a workshop, publishes it, and finds it on the public list."""
+import uuid
+from datetime import timedelta
+
+from test_accessibility import BLOCKING, describe, run_axe
+
+
+def _chair(live_site, password):
+    from sqlalchemy import select
+
+    from events_app.accounts.services import create_user
+    from events_app.councils.models import SubCouncil
+    from events_app.extensions import db
+    from events_app.timeutil import now_utc
+
+    email = f"chair-{uuid.uuid4().hex[:8]}@example.org"
+    with live_site.app.app_context():
+        council = db.session.scalars(select(SubCouncil).where(SubCouncil.slug == "employment")).one()
+        create_user(db.session, email=email, name="Employment Chair", role="chair",
+                    councils=[council], password=password, now=now_utc())
+        db.session.commit()
+    return email
+
+
+def assert_accessible(page, axe_js, what):
+    results = run_axe(page, axe_js)
+    blocking = [v for v in results["violations"] if v["impact"] in BLOCKING]
+    assert not blocking, f"axe on {what}:\n{describe(blocking)}"
+
+
+def test_a_chair_creates_and_publishes_a_workshop(live_site, new_page, axe_js):
+    from events_app.timeutil import local_today, now_utc
+
+    password = "correct horse battery staple"
+    email = _chair(live_site, password)
+    with live_site.app.app_context():
+        day = (local_today(now_utc()) + timedelta(days=10)).isoformat()
+    title = f"Common Assessment Process {uuid.uuid4().hex[:4]}"
+
+    page = new_page()
+    page.goto(live_site("/login"))
+    page.get_by_label("E-mail address").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(live_site("/manage/"))
+
+    page.get_by_role("link", name="Schedule an event").click()
+    assert_accessible(page, axe_js, "the new event form")
+    # A first try without an end time: the message is beside the field.
+    page.get_by_role("button", name="Save").click()
+    assert page.locator("#end_time-error").inner_text() == "Please give the end time."
+    assert_accessible(page, axe_js, "the form with its messages")
+    page.get_by_label("Kind of event").select_option("workshop")
+    page.get_by_label("Title (English)").fill(title)
+    page.get_by_label("Start date").fill(day)
+    page.get_by_label("Start time").fill("18:30")
+    page.get_by_label("End time").fill("20:00")
+    page.get_by_label("Online meeting address (optional)").fill("https://meet.example.org/cap")
+    page.get_by_label("Capacity (optional)").fill("20")
+    page.get_by_label("Status").select_option("published")
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_url("**/manage/events/*")
+    assert "The event is saved." in page.content()
+    slug = page.url.rsplit("/", 1)[1]
+    for path in (f"/manage/events/{slug}/edit", f"/manage/events/{slug}/cancel", "/manage/audit"):
+        page.goto(live_site(path))
+        assert_accessible(page, axe_js, path)
+    assert "event.create" in page.content()
+
+    page.goto(live_site("/events"))
+    assert page.get_by_role("link", name=title).count() == 1
+    page.get_by_role("link", name=title).click()
+    assert page.get_by_role("heading", name=title).count() == 1

@@ -1,0 +1,129 @@
+"""Check-in at the door: search, one button per person (a plain form POST
+with its CSRF token: no JavaScript), counts of attended / confirmed."""
+from urllib.parse import urlsplit
+
+from sqlalchemy import select
+
+from accounts.users import form_fields
+from events_app.extensions import db
+from events_app.manage.models import AuditEntry
+from htmltools import normalise, page
+
+from manage.test_registrants_list import registration, world  # noqa: F401  (fixture)
+
+
+def person_form(response, registration_id):
+    item = page(response).one("li", id=f"r-{registration_id}")
+    return item, item.one("form")
+
+
+def press(client, response, registration_id, **kwargs):
+    """Press the person's button the way a browser without JavaScript does."""
+    _item, form = person_form(response, registration_id)
+    return client.post(form["action"], data=form_fields(form), **kwargs)
+
+
+def counts(response) -> str:
+    return normalise(page(response).one("p", class_="checkin-counts").text)
+
+
+def audit_actions(app) -> list[str]:
+    with app.app_context():
+        return list(db.session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)))
+
+
+def test_mark_attended_and_undo_without_javascript(app, client, world, login):
+    login(client, world["chair"])
+    zoe = world["ids"]["zoe"]
+    response = client.get("/manage/events/workshop/check-in?q=zo")
+    assert response.status_code == 200
+    assert counts(response) == "0 attended / 2 confirmed · 2 on the waitlist"
+    names = [normalise(li.one("strong").text) for li in page(response).find_all("li", class_="checkin-person")]
+    assert names == ["Zoë Côté"]
+    item, form = person_form(response, zoe)
+    assert form["method"] == "post" and "csrf_token" in form_fields(form)
+    assert "Mark attended" in item.one("button").text
+
+    answer = press(client, response, zoe)
+    assert answer.status_code == 303
+    location = urlsplit(answer.headers["Location"])
+    assert (location.path, location.query, location.fragment) == (
+        "/manage/events/workshop/check-in", "q=zo", f"r-{zoe}")
+    after = client.get(answer.headers["Location"])
+    assert counts(after) == "1 attended / 2 confirmed · 2 on the waitlist"
+    item, _form = person_form(after, zoe)
+    assert "Attended, 9:00 AM" in item.text and "Undo" in item.one("button").text
+    first = registration(app, zoe).attended_dt
+    assert first is not None
+
+    # The same button pressed twice (a double tap, a second phone): no change.
+    press(client, response, zoe)
+    assert registration(app, zoe).attended_dt == first
+    assert audit_actions(app) == ["registration.check_in"]
+
+    # Undo, twice.
+    press(client, after, zoe)
+    press(client, after, zoe)
+    assert registration(app, zoe).attended_dt is None
+    assert audit_actions(app) == ["registration.check_in", "registration.check_in_undo"]
+    assert counts(client.get("/manage/events/workshop/check-in")) == "0 attended / 2 confirmed · 2 on the waitlist"
+
+
+def test_attendance_shows_on_the_registrants_list(client, world, login):
+    login(client, world["chair"])
+    response = client.get("/manage/events/workshop/check-in")
+    press(client, response, world["ids"]["zoe"])
+    listing = page(client.get("/manage/events/workshop/registrants"))
+    assert normalise(listing.one("ul", class_="counts").text).startswith("2 confirmed 2 on the waitlist 1 attended")
+    assert "Yes" in listing.one("tr", id=f"r-{world['ids']['zoe']}").text
+
+
+def test_the_form_carries_a_csrf_token_that_is_checked(app, client, world, login):
+    app.config["WTF_CSRF_ENABLED"] = True
+    login(client, world["chair"])
+    zoe = world["ids"]["zoe"]
+    url = f"/manage/events/workshop/registrants/{zoe}/attend"
+    assert client.post(url, data={"attended": "1"}).status_code == 400
+    assert registration(app, zoe).attended_dt is None
+    response = client.get("/manage/events/workshop/check-in")
+    assert press(client, response, zoe).status_code == 303
+    assert registration(app, zoe).attended_dt is not None
+
+
+def test_check_in_lists_active_people_and_refuses_bad_requests(app, client, world, login):
+    login(client, world["chair"])
+    ids = world["ids"]
+    client.post(f"/manage/events/workshop/registrants/{ids['wait2']}/cancel")
+    response = client.get("/manage/events/workshop/check-in")
+    people = [li["id"] for li in page(response).find_all("li", class_="checkin-person")]
+    assert people == [f"r-{ids['zoe']}", f"r-{ids['mohammed']}", f"r-{ids['wait']}"]
+    # A cancelled registration cannot be marked attended.
+    answer = client.post(f"/manage/events/workshop/registrants/{ids['wait2']}/attend",
+                         data={"attended": "1"}, follow_redirects=True)
+    assert "cannot be marked attended" in page(answer).one("main").text
+    assert registration(app, ids["wait2"]).attended_dt is None
+    # Only 1 or 0; only this event's registrations.
+    assert client.post(f"/manage/events/workshop/registrants/{ids['zoe']}/attend",
+                       data={"attended": "yes"}).status_code == 400
+    assert client.post(f"/manage/events/workshop/registrants/{ids['ana']}/attend",
+                       data={"attended": "1"}).status_code == 404
+
+
+def test_a_session_has_its_own_check_in(app, client, world, login):
+    login(client, world["admin"])
+    response = client.get("/manage/events/session-a/check-in")
+    assert counts(response) == "0 attended / 1 confirmed · 1 on the waitlist"
+    first = page(response).find_all("li", class_="checkin-person")[0]
+    client.post(first.one("form")["action"], data=form_fields(first.one("form")))
+    assert counts(client.get("/manage/events/session-a/check-in")).startswith("1 attended / 1 confirmed")
+    # The meeting's list counts its own registrations, not the session's.
+    assert counts(client.get("/manage/events/meeting/check-in")).startswith("0 attended / 2 confirmed")
+
+
+def test_another_councils_chair_cannot_check_in(app, client, world, login):
+    login(client, world["other chair"])
+    zoe = world["ids"]["zoe"]
+    assert client.get("/manage/events/workshop/check-in").status_code == 403
+    assert client.post(f"/manage/events/workshop/registrants/{zoe}/attend",
+                       data={"attended": "1"}).status_code == 403
+    assert registration(app, zoe).attended_dt is None
