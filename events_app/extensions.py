@@ -36,3 +36,11 @@ mail = Mail()
 limiter = Limiter(get_remote_address)
 # Chairs and admins: the signed-in user's id lives in the signed session cookie.
 login_manager = LoginManager()
+
+
+@limiter.request_filter
+def _reads_are_not_limited() -> bool:
+    """Every limit is on a form's POST: page views skip the limiter's work."""
+    from flask import request
+
+    return request.method in ("GET", "HEAD", "OPTIONS")
