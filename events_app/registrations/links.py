@@ -1,43 +1,6 @@
-"""The link in every mail to a registrant: `/r/<token>`.
+"""The link in every mail to a registrant: `/r/<token>` (see `events_app.links`)."""
+from ..links import SignedLinks, new_link_id  # noqa: F401  (new_link_id: re-exported)
 
-A token is `<link_id>.<signature>`: `link_id` is 128 random bits stored on
-the registration, the signature an HMAC-SHA256 of it under `SECRET_KEY`
-(itsdangerous), never stored. So the same link can be written into every
-later mail (a promotion, a reminder) while a copy of the database alone
-gives none away, and the signature is checked in constant time. Rotating
-the key: put the old one in `SECRET_KEY_FALLBACKS` and links already sent
-keep working.
-"""
-import hashlib
-import secrets
-
-from flask import current_app
-from itsdangerous import BadSignature, Signer
-
-SALT = "registration-link"
-MAX_TOKEN_LENGTH = 128
-
-
-def new_link_id() -> str:
-    return secrets.token_urlsafe(16)  # 128 bits
-
-
-def _signer() -> Signer:
-    config = current_app.config
-    # itsdangerous signs with the last key and accepts any of them.
-    keys = [*(config.get("SECRET_KEY_FALLBACKS") or ()), config["SECRET_KEY"]]
-    return Signer(keys, salt=SALT, digest_method=hashlib.sha256)
-
-
-def token_for(link_id: str) -> str:
-    return _signer().sign(link_id).decode("ascii")
-
-
-def link_id_from(token: str) -> str | None:
-    """The link id a genuine token carries; None for anything else."""
-    if not token or len(token) > MAX_TOKEN_LENGTH:
-        return None
-    try:
-        return _signer().unsign(token).decode("ascii")
-    except (BadSignature, UnicodeError):
-        return None
+_links = SignedLinks("registration-link")
+token_for = _links.token_for
+link_id_from = _links.link_id_from
