@@ -194,6 +194,67 @@ CASES += [
          changed=_staff_message_sent),
 ]
 
+# users (admin)
+# `_users_world` (autouse, for these cases only) adds the accounts acted on:
+# an active chair ("target"), an invited one without a password yet
+# ("pending") and a deactivated one ("inactive").
+_USER_ENDPOINTS = {
+    "manage.users", "manage.invite_user", "manage.edit_user", "manage.deactivate_user",
+    "manage.reactivate_user", "manage.resend_invitation",
+}
+
+
+@pytest.fixture(autouse=True)
+def _users_world(request):
+    callspec = getattr(request.node, "callspec", None)
+    case = callspec.params.get("case") if callspec is not None else None
+    if case is None or case.endpoint not in _USER_ENDPOINTS:
+        return
+    world, make_user = request.getfixturevalue("world"), request.getfixturevalue("make_user")
+    world["target"] = make_user(email="target@example.org").id
+    world["pending"] = make_user(email="pending@example.org", password=None).id
+    world["inactive"] = make_user(email="inactive@example.org", is_active=False).id
+
+
+def _account_is(email, check):
+    def changed(app) -> bool:
+        from events_app.accounts.models import User
+
+        with app.app_context():
+            user = db.session.scalars(db.select(User).where(User.email == email)).first()
+            return user is not None and check(user)
+    return changed
+
+
+def _invitation_sent_to(email):
+    def changed(app) -> bool:
+        from events_app.mail.models import OutboxMessage
+
+        with app.app_context():
+            return db.session.scalars(db.select(OutboxMessage).where(
+                OutboxMessage.kind == "invitation", OutboxMessage.to_address == email)).first() is not None
+    return changed
+
+
+CASES += [
+    Case("manage.users", "GET", lambda w: "/manage/users", "admin"),
+    Case("manage.invite_user", "GET", lambda w: "/manage/users/invite", "admin"),
+    Case("manage.invite_user", "POST", lambda w: "/manage/users/invite", "admin",
+         data={"email": "invited@example.org", "name": "Invited In The Matrix", "role": "chair"},
+         changed=_account_is("invited@example.org", lambda u: True)),
+    Case("manage.edit_user", "GET", lambda w: f"/manage/users/{w['target']}/edit", "admin"),
+    Case("manage.edit_user", "POST", lambda w: f"/manage/users/{w['target']}/edit", "admin",
+         data={"name": "Renamed In The Matrix", "role": "chair"},
+         changed=_account_is("target@example.org", lambda u: u.name == "Renamed In The Matrix")),
+    Case("manage.deactivate_user", "POST", lambda w: f"/manage/users/{w['target']}/deactivate",
+         "admin", changed=_account_is("target@example.org", lambda u: not u.is_active)),
+    Case("manage.reactivate_user", "POST", lambda w: f"/manage/users/{w['inactive']}/reactivate",
+         "admin", changed=_account_is("inactive@example.org", lambda u: u.is_active)),
+    Case("manage.resend_invitation", "POST", lambda w: f"/manage/users/{w['pending']}/resend",
+         "admin", changed=_invitation_sent_to("pending@example.org")),
+]
+
+
 def manage_routes(app) -> set[tuple[str, str]]:
     found = set()
     for rule in app.url_map.iter_rules():
