@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..councils.models import SubCouncil
+from ..errors import RuleError
 from ..ical.services import absolute_url
 from ..mail.models import OutboxMessage
 from ..mail.services import enqueue, render_message
@@ -40,20 +41,9 @@ MAX_AGE_CONFIG = {PASSWORD_RESET: "PASSWORD_RESET_MAX_AGE", INVITATION: "INVITAT
 LINK_ENDPOINTS = {PASSWORD_RESET: "accounts.reset_password", INVITATION: "accounts.accept_invitation"}
 
 
-class AccountError(Exception):
-    """A rule said no. `code` is for programs, `message` for the person."""
-
+class AccountError(RuleError):
     code = "account_error"
     message = _l("This account could not be changed.")
-
-    def __init__(self, message=None, **details):
-        super().__init__(self.code)
-        if message is not None:
-            self.message = message
-        self.details = details
-
-    def __str__(self) -> str:
-        return str(self.message)
 
 
 class DuplicateEmail(AccountError):

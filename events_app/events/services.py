@@ -32,7 +32,9 @@ def page_count(total: int, per_page: int) -> int:
 
 @dataclass
 class Page:
-    items: list[Event]
+    """One page of a list (events, audit entries) and where it stands."""
+
+    items: list
     page: int
     per_page: int
     total: int

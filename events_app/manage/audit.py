@@ -15,7 +15,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..events.services import page_count
+from ..events.services import Page, page_count
 from ..timeutil import local_day_bounds
 from .models import AuditEntry
 from .permissions import managed_council_ids
@@ -95,26 +95,6 @@ class AuditFilter:
     date_to: date | None = None
 
 
-@dataclass
-class AuditPage:
-    items: list[AuditEntry]
-    page: int
-    per_page: int
-    total: int
-
-    @property
-    def pages(self) -> int:
-        return page_count(self.total, self.per_page)
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-
 def _conditions(user, filters: AuditFilter) -> list:
     conditions = []
     council_ids = managed_council_ids(user)
@@ -136,7 +116,7 @@ def _conditions(user, filters: AuditFilter) -> list:
 
 
 def entries(session: Session, user, filters: AuditFilter | None = None, page: int = 1,
-            per_page: int = PER_PAGE) -> AuditPage:
+            per_page: int = PER_PAGE) -> Page:
     """The entries `user` may read, newest first, one page of them."""
     conditions = _conditions(user, filters or AuditFilter())
     total = session.scalar(select(func.count()).select_from(AuditEntry).where(*conditions)) or 0
@@ -148,7 +128,7 @@ def entries(session: Session, user, filters: AuditFilter | None = None, page: in
         .limit(per_page)
         .offset((page - 1) * per_page)
     ).all()
-    return AuditPage(list(items), page, per_page, total)
+    return Page(list(items), page, per_page, total)
 
 
 def known_values(session: Session, user) -> tuple[list[str], list[str]]:

@@ -13,17 +13,14 @@ from sqlalchemy.orm import Session, aliased, contains_eager, joinedload
 
 from ..councils.models import Recommendation, RecommendationStatus, SubCouncil
 from ..events.models import Event, EventStatus, event_recommendations
+from ..errors import RuleError
 from ..events.services import apply_changes
 from ..registrations.models import Registration, RegistrationStatus
 from .permissions import managed_council_ids
 
 
-class ManageError(Exception):
-    """A rule said no; `message` is for the person."""
-
-    def __init__(self, message):
-        super().__init__(str(message))
-        self.message = message
+class ManageError(RuleError):
+    code = "manage_error"
 
 
 @dataclass

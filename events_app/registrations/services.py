@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session, lazyload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..dbutil import serialise_sqlite
+from ..errors import RuleError
 from ..events.models import Event, EventStatus
 from ..i18n import current_language
 from . import notifications
@@ -31,20 +32,9 @@ from .links import link_id_from, new_link_id, token_for
 from .models import Registration, RegistrationStatus
 
 
-class RegistrationError(Exception):
-    """A rule said no. `code` is for programs, `message` for the person."""
-
+class RegistrationError(RuleError):
     code = "registration_error"
     message = _l("Registration is not open for this event.")
-
-    def __init__(self, message=None, **details):
-        super().__init__(self.code)
-        if message is not None:
-            self.message = message
-        self.details = details
-
-    def __str__(self) -> str:
-        return str(self.message)
 
 
 class RegistrationNotOpen(RegistrationError):
