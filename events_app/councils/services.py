@@ -76,7 +76,7 @@ def recommendation_page(session: Session, code: str, now: datetime) -> Recommend
         return None
     page = RecommendationPage(recommendation)
     for event in events_for_recommendations(session, [recommendation.id])[recommendation.id]:
-        (page.upcoming if event.end_dt > now else page.past).append(event)
+        (page.upcoming if event.last_end_dt > now else page.past).append(event)
     page.past.reverse()  # most recent first
     page.attendance = past_attendance(session, [recommendation.id], now)[recommendation.id]
     return page

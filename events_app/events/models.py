@@ -5,7 +5,7 @@ from datetime import datetime
 import markdown
 import nh3
 from markupsafe import Markup
-from sqlalchemy import JSON, Column, ForeignKey, Index, String, Table, Text
+from sqlalchemy import JSON, Column, ForeignKey, Index, String, Table, Text, and_, event, or_
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from flask_babel import lazy_gettext as _l
@@ -142,6 +142,10 @@ class Event(Localized, db.Model):
     # dates skipped (ISO "YYYY-MM-DD"), emitted as RRULE/EXDATE in calendars.
     recurrence_rule: Mapped[str | None] = mapped_column(String(300))
     recurrence_exdates: Mapped[list[str] | None] = mapped_column(JSON)
+    # The end of a repeating event's last date, kept from the rule on every
+    # save (`_keep_series_end`) so "still on" is a column comparison
+    # (`ends_after`); empty for an event that does not repeat.
+    series_end_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
     status: Mapped[str] = mapped_column(String(16), default=EventStatus.DRAFT)
     parent_id: Mapped[int | None] = mapped_column(
         ForeignKey("event.id", ondelete="CASCADE"), index=True
@@ -203,6 +207,11 @@ class Event(Localized, db.Model):
         return self.status == EventStatus.CANCELLED
 
     @property
+    def last_end_dt(self) -> datetime:
+        """When the event is over: the end of its last date, for one that repeats."""
+        return self.series_end_dt or self.end_dt
+
+    @property
     def public_sessions(self) -> list["Event"]:
         return [s for s in self.sessions if s.status != EventStatus.DRAFT]
 
@@ -212,3 +221,21 @@ class Event(Localized, db.Model):
         for session in self.public_sessions:
             slots.setdefault((session.start_dt, session.end_dt), []).append(session)
         return [(start, end, items) for (start, end), items in sorted(slots.items())]
+
+
+def ends_after(moment: datetime):
+    """SQL: the event (or a repeating event's last date) ends after `moment`.
+
+    Never NULL (an event that does not repeat has no series end), so that
+    its negation is as true as it.
+    """
+    return or_(Event.end_dt > moment,
+               and_(Event.series_end_dt.is_not(None), Event.series_end_dt > moment))
+
+
+@event.listens_for(Event, "before_insert")
+@event.listens_for(Event, "before_update")
+def _keep_series_end(_mapper, _connection, target: Event) -> None:
+    from .recurrence import last_end  # the rule's arithmetic lives there
+
+    target.series_end_dt = last_end(target) if target.recurrence_rule else None

@@ -2,8 +2,10 @@
 
 Every function takes the session and `now`; none reads the clock itself.
 """
+import heapq
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from itertools import islice
 
 from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import Session, aliased, joinedload, selectinload
@@ -11,6 +13,7 @@ from sqlalchemy.orm import Session, aliased, joinedload, selectinload
 from ..councils.models import Recommendation, SubCouncil, Theme
 from ..timeutil import local_day_bounds, local_to_utc, local_today, to_local
 from .models import Event, EventKind, EventStatus, event_recommendations, event_themes
+from .recurrence import occurrences_between
 
 # Shown to the public: published events, and cancelled ones so that people who
 # planned to come learn of the cancellation.
@@ -75,14 +78,9 @@ def _matches(criteria):
     )
 
 
-def _filter_conditions(filters: EventFilter, now: datetime) -> list:
+def _filter_conditions(filters: EventFilter) -> list:
+    """What the listing's filters ask for, apart from time (see `_listing_after`)."""
     conditions = [Event.parent_id.is_(None), Event.status.in_(PUBLIC_STATUSES)]
-    if filters.from_date:
-        # Only the start of the day: the end of 9999-12-31 is past datetime.max.
-        day_start = local_to_utc(datetime.combine(filters.from_date, time.min))
-        conditions.append(Event.end_dt > day_start)
-    else:
-        conditions.append(Event.end_dt > now)
     if filters.kind:
         conditions.append(_matches(lambda e: e.kind == filters.kind))
     if filters.council:
@@ -102,24 +100,93 @@ def _filter_conditions(filters: EventFilter, now: datetime) -> list:
     return conditions
 
 
+def _listing_after(filters: EventFilter, now: datetime) -> datetime:
+    """Events that end after this are listed: now, or the start of the day asked for."""
+    if filters.from_date:
+        # Only the start of the day: the end of 9999-12-31 is past datetime.max.
+        return local_to_utc(datetime.combine(filters.from_date, time.min))
+    return now
+
+
+# --- repeating events ---------------------------------------------------------
+# A repeating event is one row (its first date and its rule); listings show
+# each of its dates as an `Occurrence`, merged by start with the others.
+# The series are few (a Sub-council's monthly meeting), so they are read
+# whole and expanded here; one-off events stay paged by the database.
+
+
+def _one_off(conditions: list, after: datetime) -> list:
+    return [*conditions, Event.recurrence_rule.is_(None), Event.end_dt > after]
+
+
+def _dates(session: Session, conditions: list, after: datetime, before: datetime | None = None,
+           options=()) -> list:
+    """The dates of the public repeating events meeting `conditions`, in order."""
+    query = select(Event).where(*conditions, Event.recurrence_rule.is_not(None),
+                                Event.series_end_dt > after)
+    if before is not None:
+        query = query.where(Event.start_dt < before)
+    found = []
+    for event in session.scalars(query.options(*options)):
+        dates = occurrences_between(event, after, before)
+        # A cancelled series says so once, at its next date, not at each.
+        found.extend(dates[:1] if event.is_cancelled else dates)
+    return sorted(found, key=_order)
+
+
+def _order(event) -> tuple:
+    return (event.start_dt, event.id)
+
+
+def upcoming(session: Session, conditions: list, after: datetime, before: datetime | None = None,
+             limit: int | None = None, options=()) -> list:
+    """Events meeting `conditions` that end after `after` (and start before
+    `before`), each date of a repeating event as its own item, by start."""
+    query = select(Event).where(*_one_off(conditions, after))
+    if before is not None:
+        query = query.where(Event.start_dt < before)
+    query = query.options(*options).order_by(Event.start_dt, Event.id)
+    if limit is not None:
+        query = query.limit(limit)
+    items = list(heapq.merge(session.scalars(query).all(),
+                             _dates(session, conditions, after, before, options), key=_order))
+    return items[:limit] if limit is not None else items
+
+
 def find_events(
     session: Session, now: datetime, filters: EventFilter, page: int = 1, per_page: int = 20
 ) -> Page:
     """Upcoming public events (top level; sessions under their meeting), paginated."""
-    conditions = _filter_conditions(filters, now)
-    total = session.scalar(select(func.count()).select_from(Event).where(*conditions)) or 0
+    conditions = _filter_conditions(filters)
+    after = _listing_after(filters, now)
+    one_off = _one_off(conditions, after)
+    dates = _dates(session, conditions, after, options=_listing_options())
+    total = (session.scalar(select(func.count()).select_from(Event).where(*one_off)) or 0) + len(dates)
     # Past the last page, the last page: ?page=99999999999999999999 must not
     # reach the database (an OFFSET beyond 64 bits fails on both).
     page = min(max(1, page), page_count(total, per_page))
-    items = session.scalars(
-        select(Event)
-        .where(*conditions)
-        .options(*_listing_options())
-        .order_by(Event.start_dt, Event.id)
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-    ).all()
-    return Page(items=list(items), page=page, per_page=per_page, total=total or 0)
+    offset = (page - 1) * per_page
+    ordered = select(Event).where(*one_off).order_by(Event.start_dt, Event.id)
+    if not dates:
+        items = session.scalars(
+            ordered.options(*_listing_options()).limit(per_page).offset(offset)).all()
+        return Page(items=list(items), page=page, per_page=per_page, total=total)
+    # Which one-off events fall on this page depends on the dates before it:
+    # merge the keys of the one-off events up to its end with the dates.
+    keys = session.execute(
+        select(Event.start_dt, Event.id).where(*one_off).order_by(Event.start_dt, Event.id)
+        .limit(offset + per_page)).all()
+    merged = heapq.merge(((start, event_id, None) for start, event_id in keys),
+                         ((item.start_dt, item.id, item) for item in dates),
+                         key=lambda item: item[:2])
+    window = list(islice(merged, offset, offset + per_page))
+    wanted = [event_id for _start, event_id, item in window if item is None]
+    loaded = {}
+    if wanted:
+        loaded = {event.id: event for event in session.scalars(
+            select(Event).where(Event.id.in_(wanted)).options(*_listing_options()))}
+    items = [item if item is not None else loaded[event_id] for _start, event_id, item in window]
+    return Page(items=items, page=page, per_page=per_page, total=total)
 
 
 def events_by_day(
@@ -130,19 +197,11 @@ def events_by_day(
     When the next `days` days are quiet, the next `at_least` events are shown
     anyway so the page never looks empty while something is planned.
     """
-    base = select(Event).where(
-        Event.parent_id.is_(None), Event.status.in_(PUBLIC_STATUSES), Event.end_dt > now
-    )
+    public = [Event.parent_id.is_(None), Event.status.in_(PUBLIC_STATUSES)]
     horizon = local_day_bounds(local_today(now) + timedelta(days=days))[0]
-    events = session.scalars(
-        base.where(Event.start_dt < horizon)
-        .options(*_listing_options())
-        .order_by(Event.start_dt, Event.id)
-    ).all()
+    events = upcoming(session, public, now, before=horizon, options=_listing_options())
     if len(events) < at_least:
-        events = session.scalars(
-            base.options(*_listing_options()).order_by(Event.start_dt, Event.id).limit(at_least)
-        ).all()
+        events = upcoming(session, public, now, limit=at_least, options=_listing_options())
     grouped: dict[date, list[Event]] = {}
     for event in events:
         grouped.setdefault(to_local(event.start_dt).date(), []).append(event)
@@ -151,19 +210,11 @@ def events_by_day(
 
 def upcoming_community_meetings(session: Session, now: datetime, limit: int = 3) -> list[Event]:
     """The next community meetings, however far off: the home page features them."""
-    return list(
-        session.scalars(
-            select(Event)
-            .where(
-                Event.parent_id.is_(None),
-                Event.kind == EventKind.COMMUNITY_MEETING,
-                Event.status.in_(PUBLIC_STATUSES),
-                Event.end_dt > now,
-            )
-            .options(*_listing_options())
-            .order_by(Event.start_dt, Event.id)
-            .limit(limit)
-        ).all()
+    return upcoming(
+        session,
+        [Event.parent_id.is_(None), Event.kind == EventKind.COMMUNITY_MEETING,
+         Event.status.in_(PUBLIC_STATUSES)],
+        now, limit=limit, options=_listing_options(),
     )
 
 
@@ -234,19 +285,12 @@ def upcoming_events_for_council(
         event_recommendations.c.recommendation_id == Recommendation.id,
         Recommendation.council_id == council.id,
     )
-    return list(
-        session.scalars(
-            select(Event)
-            .where(
-                Event.status.in_(PUBLIC_STATUSES),
-                Event.end_dt > now,
-                or_(Event.council_id == council.id, addresses_council),
-            )
-            # Shown as event cards (council, sessions) named with their meeting.
-            .options(*_listing_options(), selectinload(Event.parent))
-            .order_by(Event.start_dt, Event.id)
-            .limit(limit)
-        ).all()
+    return upcoming(
+        session,
+        [Event.status.in_(PUBLIC_STATUSES), or_(Event.council_id == council.id, addresses_council)],
+        now, limit=limit,
+        # Shown as event cards (council, sessions) named with their meeting.
+        options=(*_listing_options(), selectinload(Event.parent)),
     )
 
 

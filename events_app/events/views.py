@@ -8,10 +8,16 @@ from ..pagecache import cached_page
 from ..registrations import services as registration_services
 from ..registrations.forms import RegistrationForm
 from ..timeutil import now_utc, site_zone
-from . import services
+from . import recurrence, services
 from .forms import EventFilterForm
 
 bp = Blueprint("events", __name__)
+
+
+@bp.app_template_global()
+def event_recurrence(event):
+    """For the event page: how the event repeats, in words, and its next dates."""
+    return recurrence.recurrence(event, now_utc())
 
 
 @bp.get("/")

@@ -50,6 +50,7 @@ from ..events.models import (
     EventKind,
     EventStatus,
     Venue,
+    ends_after,
     event_recommendations,
     event_themes,
 )
@@ -290,9 +291,8 @@ _CALENDAR_COLUMNS = (
 
 
 def _in_window():
-    """Events a feed still carries: ended less than FEED_WINDOW ago, or
-    repeating (a series stays while it is in the feed's scope)."""
-    return or_(Event.end_dt > BOUNDARY, Event.recurrence_rule.is_not(None))
+    """Events a feed still carries: ended (a series: its last date) less than FEED_WINDOW ago."""
+    return ends_after(BOUNDARY)
 
 
 Child = aliased(Event, name="session_event")
@@ -449,7 +449,7 @@ def _validator_statement(scope: Scope):
             func.max(inside(Event.updated_dt)),
             func.max(inside(Parent.updated_dt)),
             # The last time an event left the window (it ended 60 days before).
-            func.max(case((~in_window, Event.end_dt))),
+            func.max(case((~in_window, func.coalesce(Event.series_end_dt, Event.end_dt)))),
             _CONTENT_VERSION,
         )
         .select_from(Event)

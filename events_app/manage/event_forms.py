@@ -22,6 +22,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..councils.models import Recommendation, SubCouncil, Theme
+from ..events import recurrence
 from ..events.models import KIND_LABELS, STATUS_LABELS, Event, EventStatus, Venue
 from ..registrations.forms import clean
 from ..reminders.services import OffsetError, check_offsets, parse_offsets
@@ -165,7 +166,7 @@ class EventForm(FlaskForm):
                                description=_l("Give an end date or a number of times."),
                                render_kw={"type": "date"})
     repeat_count = StringField(_l("Or: number of times"), filters=[clean],
-                               render_kw={"type": "number", "min": 2, "max": services.MAX_OCCURRENCES})
+                               render_kw={"type": "number", "min": 2, "max": recurrence.MAX_OCCURRENCES})
     skip_dates = TextAreaField(_l("Skipped dates (optional)"), filters=[clean],
                                validators=[Optional(), _max(2000)],
                                description=_l("Dates on which it does not take place, like 2027-07-13, one per line."),
@@ -237,7 +238,7 @@ class EventForm(FlaskForm):
                                       ", ".join(_minutes_text(m) for m in offsets))
         self.themes.data = [t.id for t in event.themes]
         self.recommendations.data = [r.id for r in event.recommendations]
-        rule = services.parse_rule(event.recurrence_rule)
+        rule = recurrence.parse_rule(event.recurrence_rule)
         self.repeat.data = rule.get("FREQ", "").lower()
         self.repeat_interval.data = rule.get("INTERVAL", "1")
         self.repeat_last.data = rule.get("BYDAY", "").startswith("-1")
@@ -448,9 +449,9 @@ class EventForm(FlaskForm):
                 add_error(self, "repeat_until", _l("Please give a date like 2027-03-07."))
                 ok = False
         if self.repeat_count.data:
-            if not self.repeat_count.data.isdigit() or not 2 <= int(self.repeat_count.data) <= services.MAX_OCCURRENCES:
+            if not self.repeat_count.data.isdigit() or not 2 <= int(self.repeat_count.data) <= recurrence.MAX_OCCURRENCES:
                 add_error(self, "repeat_count", _l(
-                    "Please give a number from 2 to %(max)d.", max=services.MAX_OCCURRENCES))
+                    "Please give a number from 2 to %(max)d.", max=recurrence.MAX_OCCURRENCES))
                 ok = False
             else:
                 count = int(self.repeat_count.data)
@@ -480,7 +481,7 @@ class EventForm(FlaskForm):
             if _next_week_month(local_start.date()) == local_start.month:
                 add_error(self, "repeat_last", _l("The start date is not the last such weekday of its month."))
                 return False, None
-        rule = services.build_rule(self.repeat.data, local_start, interval=interval,
+        rule = recurrence.build_rule(self.repeat.data, local_start, interval=interval,
                                    until=until, count=count,
                                    last_weekday=bool(self.repeat_last.data))
         return rule, sorted(set(exdates))

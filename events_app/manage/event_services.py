@@ -15,10 +15,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timezone
+from datetime import datetime
 
-from dateutil.rrule import rrulestr
-from flask_babel import format_date, gettext, ngettext
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -28,13 +27,14 @@ from sqlalchemy.orm import Session
 from ..councils.models import Recommendation, SubCouncil, Theme
 from ..dbutil import serialise_sqlite
 from ..events.models import Event, EventKind, EventStatus, Venue
+from ..events.recurrence import MAX_OCCURRENCES, _rrule
 from ..events.services import apply_changes
 from ..registrations import notifications
 from ..registrations import services as registrations
 from ..registrations.models import Registration, RegistrationStatus
 from ..reminders.models import ReminderSend
 from ..reminders.services import moved_key
-from ..timeutil import local_to_utc, site_zone, to_local
+from ..timeutil import to_local
 from . import audit
 from .permissions import can_manage_council_id, managed_council_ids
 from .services import ManageError
@@ -145,66 +145,6 @@ def suggest_slug(session: Session, title: str, start_dt: datetime,
 
 # --- recurrence ------------------------------------------------------------------
 
-WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
-MAX_OCCURRENCES = 200
-POSITION_LABELS = {
-    1: _l("first"), 2: _l("second"), 3: _l("third"), 4: _l("fourth"), -1: _l("last"),
-}
-
-
-def month_position(day: date) -> int:
-    """Which weekday of its month `day` is: 1 to 4, or -1 for the last (a fifth)."""
-    nth = (day.day - 1) // 7 + 1
-    return -1 if nth == 5 else nth
-
-
-def build_rule(frequency: str, start_local: datetime, *, interval: int = 1,
-               until: date | None = None, count: int | None = None,
-               last_weekday: bool = False) -> str:
-    """An RRULE value repeating the event weekly, or monthly on the start's weekday position."""
-    weekday = WEEKDAYS[start_local.weekday()]
-    parts = [f"FREQ={frequency.upper()}"]
-    if interval and interval > 1:
-        parts.append(f"INTERVAL={interval}")
-    if frequency.upper() == "MONTHLY":
-        position = -1 if last_weekday else month_position(start_local.date())
-        parts.append(f"BYDAY={position}{weekday}")
-    else:
-        parts.append(f"BYDAY={weekday}")
-    if until is not None:
-        # RFC 5545: with a zoned DTSTART, UNTIL is in UTC; the end of that local day.
-        end_of_day = local_to_utc(datetime.combine(until, time(23, 59, 59)))
-        parts.append(f"UNTIL={end_of_day:%Y%m%dT%H%M%SZ}")
-    elif count:
-        parts.append(f"COUNT={count}")
-    return ";".join(parts)
-
-
-def parse_rule(rule: str | None) -> dict[str, str]:
-    if not rule:
-        return {}
-    return dict(part.split("=", 1) for part in rule.split(";") if "=" in part)
-
-
-def _rrule(rule: str, start: datetime, zone=None):
-    zone = zone or site_zone()
-    # A zoned DTSTART: dateutil repeats the wall-clock time, so a 19:00
-    # meeting stays at 19:00 across the daylight-saving changes.
-    return rrulestr(rule, dtstart=start.astimezone(zone))
-
-
-def occurrence_starts(rule: str, start: datetime, exdates=(), zone=None) -> list[datetime]:
-    """Every occurrence's start (aware, local), skipped dates left out; at most MAX_OCCURRENCES + 1."""
-    skipped = set(exdates or ())
-    found = []
-    for index, moment in enumerate(_rrule(rule, start, zone)):
-        if index > MAX_OCCURRENCES:
-            break
-        if moment.date().isoformat() not in skipped:
-            found.append(moment)
-    return found
-
-
 def check_rule(rule: str, start: datetime, exdates=()) -> list[datetime]:
     """The occurrences, or FieldError when the rule or a skipped date is wrong."""
     try:
@@ -223,65 +163,6 @@ def check_rule(rule: str, start: datetime, exdates=()) -> list[datetime]:
         raise FieldError("skip_dates", _l(
             "%(dates)s is not one of the dates of this repetition.", dates=", ".join(wrong)))
     return [m for m in every if m.date().isoformat() not in set(exdates or ())]
-
-
-@dataclass
-class Recurrence:
-    """How a repeating event is shown: the rule in words and the next dates."""
-
-    description: str
-    next_starts: list[datetime]
-
-
-def _weekday_name(day: date) -> str:
-    return format_date(day, "EEEE")
-
-
-def describe(event: Event) -> str:
-    """"Every second Tuesday of the month, until 30 June 2027", in the reader's language."""
-    parts = parse_rule(event.recurrence_rule)
-    start = to_local(event.start_dt)
-    weekday = _weekday_name(start.date())
-    interval = int(parts.get("INTERVAL", "1") or 1)
-    if parts.get("FREQ") == "MONTHLY":
-        byday = parts.get("BYDAY", "")
-        match = re.match(r"(-?\d)", byday)
-        position = int(match.group(1)) if match else month_position(start.date())
-        label = POSITION_LABELS.get(position, POSITION_LABELS[1])
-        if interval > 1:
-            text = gettext("Every %(num)d months on the %(position)s %(weekday)s",
-                           num=interval, position=label, weekday=weekday)
-        else:
-            text = gettext("Every month on the %(position)s %(weekday)s",
-                           position=label, weekday=weekday)
-    else:
-        if interval > 1:
-            text = gettext("Every %(num)d weeks on %(weekday)s", num=interval, weekday=weekday)
-        else:
-            text = gettext("Every week on %(weekday)s", weekday=weekday)
-    if "UNTIL" in parts:
-        until = datetime.strptime(parts["UNTIL"][:8], "%Y%m%d").date()
-        if parts["UNTIL"].endswith("Z"):
-            until = to_local(datetime.strptime(parts["UNTIL"], "%Y%m%dT%H%M%SZ")
-                             .replace(tzinfo=timezone.utc)).date()
-        text += ", " + gettext("until %(date)s", date=format_date(until, "long"))
-    elif "COUNT" in parts:
-        count = int(parts["COUNT"])
-        text += ", " + ngettext("%(num)d time", "%(num)d times", count)
-    return text
-
-
-def recurrence(event: Event, now: datetime, limit: int = 5) -> Recurrence | None:
-    """The event's repetition for its page: None when it does not repeat."""
-    if not event.recurrence_rule:
-        return None
-    try:
-        starts = occurrence_starts(event.recurrence_rule, event.start_dt,
-                                   event.recurrence_exdates)
-    except (ValueError, TypeError):
-        return None
-    upcoming = [s for s in starts if s.astimezone(timezone.utc) + (event.end_dt - event.start_dt) > now]
-    return Recurrence(describe(event), upcoming[:limit])
 
 
 # --- checks --------------------------------------------------------------------

@@ -195,9 +195,3 @@ def audit_log():
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     return render_template("manage/audit.html", form=form, page=found, is_admin=admin,
                            council_names=council_names, args=args)
-
-
-@bp.app_template_global()
-def event_recurrence(event):
-    """For the public event page: the repetition in words and the next dates."""
-    return services.recurrence(event, now_utc())

@@ -12,7 +12,7 @@ from sqlalchemy import case, exists, func, select
 from sqlalchemy.orm import Session, aliased, contains_eager, joinedload
 
 from ..councils.models import Recommendation, RecommendationStatus, SubCouncil
-from ..events.models import Event, EventStatus, event_recommendations
+from ..events.models import Event, EventStatus, ends_after, event_recommendations
 from ..errors import RuleError
 from ..events.services import apply_changes
 from ..registrations.models import Registration, RegistrationStatus
@@ -117,7 +117,7 @@ def _unaddressed_recommendations(
         event_recommendations.c.recommendation_id == Recommendation.id,
         event_recommendations.c.event_id == Event.id,
         Event.status == EventStatus.PUBLISHED,
-        Event.end_dt > now,
+        ends_after(now),
     )
     query = (
         select(Recommendation)
@@ -140,11 +140,11 @@ def dashboard(session: Session, user, now: datetime) -> Dashboard:
         councils = [c for c in user.councils if c.id in council_ids]
     upcoming = _event_lines(
         session, council_ids,
-        Event.status == EventStatus.PUBLISHED, Event.end_dt > now,
+        Event.status == EventStatus.PUBLISHED, ends_after(now),
     )
     drafts = _event_lines(
         session, council_ids,
-        Event.status == EventStatus.DRAFT, Event.end_dt > now,
+        Event.status == EventStatus.DRAFT, ends_after(now),
     )
     recommendations = _unaddressed_recommendations(session, council_ids, now)
     grouped: dict[int, list[Recommendation]] = {}
