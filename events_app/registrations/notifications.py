@@ -24,6 +24,7 @@ from icalendar import vCalAddress
 from sqlalchemy.orm import Session
 
 from ..events.models import Event
+from ..events.recurrence import occurrences_between
 from ..ical.builders import CalendarEvent, Method, build_calendar
 from ..i18n import current_language
 from ..ical.services import absolute_url
@@ -137,7 +138,9 @@ def _send(session: Session, registration: Registration, template: str, now: date
           method: Method | None = None, invite: Iterable[Event] = (), inline: bool = True,
           flush: bool = True, **context) -> OutboxMessage:
     language = mail_language(registration)
-    event = registration.event
+    # A repeating event is told by one of its dates (an `Occurrence`): the
+    # one the reminder is for, else the next.
+    event = context.pop("event", None) or _next_date(registration.event, now)
     context.setdefault("picks", [])
     context.setdefault("recommendations", _recommendations(registration))
     site_url = current_app.config["SITE_URL"]
@@ -166,6 +169,13 @@ def _send(session: Session, registration: Registration, template: str, now: date
         registration_id=registration.id,
         flush=flush,
     )
+
+
+def _next_date(event: Event, now: datetime):
+    if not event.recurrence_rule:
+        return event
+    dates = occurrences_between(event, now)
+    return dates[0] if dates else event
 
 
 def _picks(registration: Registration, positions: dict[int, int | None]) -> list[dict]:
@@ -227,9 +237,13 @@ def _positions(session: Session, registration: Registration) -> dict[int, int | 
             for p in registration.session_registrations if p.is_waitlisted}
 
 
-def reminder(session: Session, registration: Registration, now: datetime) -> OutboxMessage:
-    """The reminder of one slot: what, when, where, why it matters, how to free the seat."""
-    return _send(session, registration, "reminder", now, method=Method.REQUEST,
+def reminder(session: Session, registration: Registration, now: datetime,
+             event: Event | None = None) -> OutboxMessage:
+    """The reminder of one slot: what, when, where, why it matters, how to free the seat.
+
+    `event`: the date of a repeating event the reminder is for (an `Occurrence`).
+    """
+    return _send(session, registration, "reminder", now, method=Method.REQUEST, event=event,
                  invite=_seats(registration), inline=False, flush=False,
                  picks=_picks(registration, _positions(session, registration)))
 

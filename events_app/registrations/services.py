@@ -120,10 +120,12 @@ def registration_window(event: Event) -> tuple[datetime | None, datetime]:
     """When registration opens (None: as soon as the event is published) and closes.
 
     It closes when the event starts unless a chair set another time, and
-    never later than the event's end.
+    never later than the event's end. Registering for a repeating event is
+    for all its dates: it stays open until the last one starts.
     """
-    closes = event.registration_closes_dt or event.start_dt
-    return event.registration_opens_dt, min(closes, event.end_dt)
+    last_start = event.last_end_dt - (event.end_dt - event.start_dt)
+    closes = event.registration_closes_dt or last_start
+    return event.registration_opens_dt, min(closes, event.last_end_dt)
 
 
 def check_open(event: Event, now: datetime, *, at_the_door: bool = False) -> None:
@@ -137,7 +139,7 @@ def check_open(event: Event, now: datetime, *, at_the_door: bool = False) -> Non
     if event.status != EventStatus.PUBLISHED or event.parent_id is not None:
         raise RegistrationNotOpen()
     if at_the_door:
-        if event.end_dt <= now:
+        if event.last_end_dt <= now:
             raise RegistrationClosed()
         return
     opens, closes = registration_window(event)

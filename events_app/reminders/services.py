@@ -26,16 +26,17 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
 from flask import current_app
-from sqlalchemy import and_, case, exists, func, select, update
+from sqlalchemy import and_, case, exists, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, selectinload
 
 from ..dbutil import serialise_sqlite
 from ..events.models import Event, EventStatus
+from ..events.recurrence import Occurrence, occurrences_between
 from ..registrations import notifications
 from ..registrations.models import Registration, RegistrationStatus
-from ..timeutil import site_zone
+from ..timeutil import site_zone, to_local
 from .models import JobRun, ReminderSend
 
 MIN_OFFSET = 15  # minutes
@@ -94,7 +95,10 @@ def slot_time(start: datetime, minutes: int, zone=None) -> datetime:
     return moved.astimezone(timezone.utc) - timedelta(minutes=rest)
 
 
-def slot_key(minutes: int) -> str:
+def slot_key(minutes: int, event: Event | Occurrence | None = None) -> str:
+    """`slot:<minutes>`; for a date of a repeating event, `slot:<minutes>@<local date>`."""
+    if event is not None and event.recurrence_rule:
+        return f"slot:{minutes}@{to_local(event.start_dt):%Y-%m-%d}"
     return f"slot:{minutes}"
 
 
@@ -114,15 +118,23 @@ class PlanReport:
         return f"{self.reminders} reminders and {self.moved_notices} time-changed notices written"
 
 
-def _upcoming_events(session: Session, now: datetime) -> list[Event]:
-    """Published events that have not started and whose first slot may have come."""
+def _upcoming_events(session: Session, now: datetime) -> list[Event | Occurrence]:
+    """Published events that have not started and whose first slot may have
+    come; for a repeating event, each such date of it (an `Occurrence`)."""
     horizon = now + timedelta(minutes=MAX_OFFSET) + timedelta(days=1)  # DST slack
-    return list(session.scalars(
+    found = []
+    for event in session.scalars(
         select(Event)
         .where(Event.status == EventStatus.PUBLISHED, Event.parent_id.is_(None),
-               Event.start_dt > now, Event.start_dt <= horizon)
+               Event.start_dt <= horizon,
+               or_(Event.start_dt > now, Event.series_end_dt > now))
         .order_by(Event.start_dt, Event.id)
-    ))
+    ):
+        if event.recurrence_rule:
+            found.extend(o for o in occurrences_between(event, now, horizon) if o.start_dt > now)
+        else:
+            found.append(event)
+    return found
 
 
 def _claim(session: Session, query):
@@ -200,11 +212,14 @@ def _write(session: Session, event: Event, key: str, condition, message, due: da
             return written
 
 
-def _write_slot(session: Session, event: Event, minutes: int, due: datetime, now: datetime,
-                batch_size: int) -> int:
+def _write_slot(session: Session, event: Event | Occurrence, minutes: int, due: datetime,
+                now: datetime, batch_size: int) -> int:
+    def message(session, registration, now):
+        return notifications.reminder(session, registration, now, event=event)
+
     # Only people who had their seat before the slot came.
-    return _write(session, event, slot_key(minutes), Registration.status_changed_dt < due,
-                  notifications.reminder, due, now, batch_size)
+    return _write(session, event, slot_key(minutes, event), Registration.status_changed_dt < due,
+                  message, due, now, batch_size)
 
 
 def _write_moved(session: Session, event: Event, now: datetime, batch_size: int) -> int:
@@ -241,7 +256,8 @@ def plan_due(session: Session, now: datetime, batch_size: int = 200) -> PlanRepo
     session.commit()
     report = PlanReport()
     for event in _upcoming_events(session, now):
-        report.moved_notices += _write_moved(session, event, now, batch_size)
+        if not event.recurrence_rule:  # a series' dates differ by design
+            report.moved_notices += _write_moved(session, event, now, batch_size)
         for minutes in offsets_for(event):
             due = slot_time(event.start_dt, minutes)
             if due <= now:
@@ -278,7 +294,7 @@ def status(session: Session, now: datetime) -> Status:
             count = session.scalar(
                 select(func.count()).select_from(Registration)
                 .where(_seated(event), Registration.status_changed_dt < slot,
-                       _not_yet(slot_key(minutes)))
+                       _not_yet(slot_key(minutes, event)))
             ) or 0
             if count:
                 due += count

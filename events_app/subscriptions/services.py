@@ -19,14 +19,15 @@ from datetime import datetime, time, timedelta
 
 from flask import current_app
 from flask_babel import force_locale
-from sqlalchemy import delete, exists, select
+from sqlalchemy import delete, exists, or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, selectinload
 
 from ..accounts.models import Role, User, user_councils
 from ..councils.models import Recommendation, RecommendationStatus, SubCouncil, Theme
-from ..events.models import Event, EventStatus, event_recommendations
+from ..events.models import Event, EventStatus, ends_after, event_recommendations
+from ..events.recurrence import occurrences_between
 from ..ical.services import absolute_url
 from ..mail.services import enqueue, render_message
 from ..registrations.services import Seats, seats
@@ -297,11 +298,13 @@ def _public_sessions(event: Event) -> list[Event]:
 
 def upcoming_items(session: Session, start: datetime, end: datetime) -> list[DigestItem]:
     """Published events (meetings with their sessions) starting in [start, end),
-    with their places and what they act on, in a handful of queries."""
-    events = list(session.scalars(
+    with their places and what they act on, in a handful of queries; each
+    date of a repeating event in the window is an item of its own."""
+    found = list(session.scalars(
         select(Event)
         .where(Event.parent_id.is_(None), Event.status == EventStatus.PUBLISHED,
-               Event.start_dt >= start, Event.start_dt < end)
+               Event.start_dt < end,
+               or_(Event.start_dt >= start, Event.series_end_dt > start))
         # Everything the digest shows of each event, for all of them at once.
         .options(
             selectinload(Event.venue), selectinload(Event.council), selectinload(Event.themes),
@@ -311,7 +314,14 @@ def upcoming_items(session: Session, start: datetime, end: datetime) -> list[Dig
         )
         .order_by(Event.start_dt, Event.id)
     ))
-    counts = seats(session, events)
+    events = []
+    for event in found:
+        if event.recurrence_rule:
+            events.extend(o for o in occurrences_between(event, start, end) if o.start_dt >= start)
+        elif event.start_dt >= start:
+            events.append(event)
+    events.sort(key=lambda e: (e.start_dt, e.id))
+    counts = seats(session, found)
     items = []
     for event in events:
         parts = [event, *_public_sessions(event)]
@@ -432,7 +442,7 @@ def council_reports(session: Session, now: datetime) -> dict[int, CouncilReport]
         event_recommendations.c.recommendation_id == Recommendation.id,
         event_recommendations.c.event_id == Event.id,
         Event.status == EventStatus.PUBLISHED,
-        Event.end_dt > now,
+        ends_after(now),
     )
     for recommendation in session.scalars(
         select(Recommendation)

@@ -221,3 +221,33 @@ def test_a_run_killed_half_way_resumes_without_duplicates(app, clock, make_event
         assert all(message_id is not None for _, _, message_id in rows)
         assert db.session.scalar(select(func.count()).select_from(OutboxMessage).where(
             OutboxMessage.kind == "reminder")) == 46
+
+
+def test_each_date_of_a_repeating_event_has_its_own_reminders(app, clock, make_event):
+    """A weekly series: every date is reminded of, with its own date, once;
+    someone who registers after the first date is reminded of the next ones."""
+    start = clock.now.replace(hour=23, minute=0) + timedelta(days=3)  # 18:00 EST
+    series = make_event(kind="council-meeting", title="Weekly circle", start_dt=start,
+                        end_dt=start + timedelta(hours=1), reminder_offsets=[120],
+                        recurrence_rule="FREQ=WEEKLY;COUNT=3")
+    register(app, series, "first@example.org", clock.now)
+    dates = [start + timedelta(weeks=n) for n in range(3)]
+
+    assert plan(app, dates[0] - timedelta(hours=2)).reminders == 1
+    assert plan(app, dates[0] - timedelta(hours=1)).reminders == 0  # once
+    # Between the first and second dates, registration is still open.
+    register(app, series, "later@example.org", dates[0] + timedelta(days=1))
+    assert plan(app, dates[1] - timedelta(hours=2)).reminders == 2
+    assert plan(app, dates[2] - timedelta(hours=2)).reminders == 2
+    assert plan(app, dates[2] + timedelta(minutes=5)).reminders == 0
+    assert [kind for _, kind in reminders(app)] == ["reminder"] * 5  # no "time changed"
+    with app.app_context():
+        keys = sorted(db.session.scalars(select(ReminderSend.key)))
+        assert keys == sorted(
+            [f"slot:120@{(d - timedelta(hours=5)):%Y-%m-%d}" for d in dates]
+            + [f"slot:120@{(d - timedelta(hours=5)):%Y-%m-%d}" for d in dates[1:]])
+        texts = [m.body_text for m in db.session.scalars(
+            select(OutboxMessage).where(OutboxMessage.kind == "reminder").order_by(OutboxMessage.id))]
+    for text, day in zip(texts, [dates[0], dates[1], dates[1], dates[2], dates[2]]):
+        local = day.astimezone(TORONTO)
+        assert f"{local:%B} {local.day}, {local.year}" in text

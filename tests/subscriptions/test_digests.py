@@ -375,3 +375,19 @@ def test_the_week_and_its_window(app):
 def test_bad_now_is_refused_by_the_cli(app):
     result = app.test_cli_runner().invoke(args=["digests", "send", "--now", "yesterday"])
     assert result.exit_code != 0 and "ISO 8601" in result.output
+
+
+def test_a_repeating_event_is_in_the_digest_at_each_date_of_its_fortnight(app, client, clock,
+                                                                          make_event):
+    # Weekly from three weeks ago: two of its dates fall in the next 14 days.
+    start = clock.now.replace(hour=23, minute=0) - timedelta(weeks=3) + timedelta(days=2)
+    make_event(title="Weekly conversation circle", start_dt=start, end_dt=start + timedelta(hours=1),
+               recurrence_rule="FREQ=WEEKLY;COUNT=10")
+    subscribe_and_confirm(client, app, email="all@example.org")
+    run_digests(app.test_cli_runner(), clock.now)
+    [digest] = [m.body_text for m in outbox(app, "digest")]
+    assert digest.count("Weekly conversation circle") == 2
+    first, second = start + timedelta(weeks=3), start + timedelta(weeks=4)
+    for day in (first, second):
+        local = day - timedelta(hours=5)
+        assert f"{local:%B} {local.day}" in digest
