@@ -43,9 +43,10 @@ from io import BytesIO
 from pathlib import Path
 
 from flask import current_app, render_template
-from flask_babel import force_locale
+from flask_babel import force_locale, get_translations
 from flask_mail import Connection
-from jinja2 import TemplateNotFound
+from jinja2 import TemplateNotFound, pass_context
+from markupsafe import Markup
 from sqlalchemy import bindparam, exists, func, select, text, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, aliased
@@ -126,6 +127,29 @@ class RenderedMessage:
     html: str
 
 
+def _gettext_callables(translations) -> dict:
+    """`gettext` and `ngettext` for the templates, bound to one language's catalogue.
+
+    They behave as the ones Flask-Babel installs (Jinja's "newstyle":
+    `%(name)s` filled in, escaped when autoescaping), but skip looking the
+    catalogue up for every string: a reminder has some forty of them, and
+    that lookup was a fifth of the planner's time.
+    """
+
+    @pass_context
+    def gettext(context, string, **variables):
+        text = translations.ugettext(string)
+        return (Markup(text) if context.eval_ctx.autoescape else text) % variables
+
+    @pass_context
+    def ngettext(context, singular, plural, num, **variables):
+        variables.setdefault("num", num)
+        text = translations.ungettext(singular, plural, num)
+        return (Markup(text) if context.eval_ctx.autoescape else text) % variables
+
+    return {"gettext": gettext, "ngettext": ngettext}
+
+
 def render_message(template_base: str, language: str, **context) -> RenderedMessage:
     """Render `templates/email/<base>.txt` and `.html` in `language`.
 
@@ -135,6 +159,7 @@ def render_message(template_base: str, language: str, **context) -> RenderedMess
     `<base>.html`, `html` is None.
     """
     with force_locale(language):
+        context = {**_gettext_callables(get_translations()), **context}
         text = render_template(f"email/{template_base}.txt", **context)
         try:
             html = render_template(f"email/{template_base}.html", **context)
