@@ -7,17 +7,18 @@ the central council) is the admins' alone. Residents have no account and
 get nothing under /manage.
 
 Every /manage route asks for a signed-in user (the blueprint does it before
-any view runs); a route about one event or council then loads it with
-`event_or_403` / `council_or_403`, a route for admins only carries
-`admin_required`. tests/manage/test_authorisation.py walks every route.
+any view runs); a route about one event, council or recommendation then
+loads it with `event_or_403` / `council_or_403` / `recommendation_or_403`;
+a route for admins only carries `admin_required`.
+tests/manage/test_authorisation.py walks every route.
 """
 from functools import wraps
 
 from flask import abort
 from flask_login import current_user, login_required  # noqa: F401  (re-exported)
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from ..councils.models import SubCouncil
+from ..councils.models import Recommendation, SubCouncil
 from ..events.models import Event
 from ..extensions import db
 
@@ -92,3 +93,15 @@ def council_or_403(slug: str) -> SubCouncil:
     if not can_manage_council(current_user, council):
         abort(403)
     return council
+
+
+def recommendation_or_403(code: str) -> Recommendation:
+    """The recommendation with this code (any case) when the signed-in user may
+    change it: an admin, or a chair of its Sub-council. Else 404 / 403."""
+    recommendation = db.session.scalars(
+        select(Recommendation).where(func.upper(Recommendation.code) == code.upper())).first()
+    if recommendation is None:
+        abort(404)
+    if not can_manage_council_id(current_user, recommendation.council_id):
+        abort(403)
+    return recommendation

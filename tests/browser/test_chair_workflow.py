@@ -5,7 +5,8 @@ from datetime import timedelta
 from test_accessibility import BLOCKING, describe, run_axe
 
 
-def _chair(live_site, password):
+def _chair(live_site, password, role="chair"):
+    """A signed-up account: a chair of Employment, or (role="admin") an administrator."""
     from sqlalchemy import select
 
     from events_app.accounts.services import create_user
@@ -16,8 +17,10 @@ def _chair(live_site, password):
     email = f"chair-{uuid.uuid4().hex[:8]}@example.org"
     with live_site.app.app_context():
         council = db.session.scalars(select(SubCouncil).where(SubCouncil.slug == "employment")).one()
-        create_user(db.session, email=email, name="Employment Chair", role="chair",
-                    councils=[council], password=password, now=now_utc())
+        chair = role == "chair"
+        create_user(db.session, email=email, name="Employment Chair" if chair else "Site Admin",
+                    role=role, councils=[council] if chair else [], password=password,
+                    now=now_utc())
         db.session.commit()
     return email
 
@@ -62,7 +65,8 @@ def test_a_chair_creates_and_publishes_a_workshop(live_site, new_page, axe_js):
     page.wait_for_url("**/manage/events/*")
     assert "The event is saved." in page.content()
     slug = page.url.rsplit("/", 1)[1]
-    for path in (f"/manage/events/{slug}/edit", f"/manage/events/{slug}/cancel", "/manage/audit"):
+    for path in (f"/manage/events/{slug}/edit", f"/manage/events/{slug}/cancel",
+                 "/manage/recommendations", "/manage/recommendations/EM-1/edit", "/manage/audit"):
         page.goto(live_site(path))
         assert_accessible(page, axe_js, path)
     assert "event.create" in page.content()
@@ -71,3 +75,34 @@ def test_a_chair_creates_and_publishes_a_workshop(live_site, new_page, axe_js):
     assert page.get_by_role("link", name=title).count() == 1
     page.get_by_role("link", name=title).click()
     assert page.get_by_role("heading", name=title).count() == 1
+
+
+def test_an_admin_walks_the_catalogue_screens(live_site, new_page, axe_js):
+    """Sub-councils, themes, venues and recommendations: lists and forms, and a
+    form refused with its messages."""
+    password = "correct horse battery staple"
+    email = _chair(live_site, password, role="admin")
+    page = new_page()
+    page.goto(live_site("/login"))
+    page.get_by_label("E-mail address").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(live_site("/manage/"))
+
+    page.get_by_role("link", name="Venues").click()
+    page.get_by_role("link", name="Add a venue").click()
+    page.get_by_role("button", name="Save").click()
+    assert page.locator("#name-error").inner_text() == "Please give the venue a name."
+    assert_accessible(page, axe_js, "the venue form with its messages")
+    for path in ("/manage/councils", "/manage/councils/new", "/manage/councils/employment/edit",
+                 "/manage/themes", "/manage/themes/new", "/manage/venues", "/manage/venues/new",
+                 "/manage/recommendations", "/manage/recommendations/new",
+                 "/manage/recommendations/EM-1/edit"):
+        page.goto(live_site(path))
+        assert_accessible(page, axe_js, path)
+    page.goto(live_site("/manage/themes"))
+    page.get_by_role("link", name="Edit").first.click()
+    assert_accessible(page, axe_js, "a theme's edit page")
+    page.goto(live_site("/manage/venues"))
+    page.get_by_role("link", name="Edit").first.click()
+    assert_accessible(page, axe_js, "a venue's edit page")
