@@ -118,6 +118,27 @@ def enqueue(
     return message
 
 
+# After writing this many messages at once, the planner's statistics of the
+# outbox are refreshed (`refresh_statistics`).
+BULK_WRITE = 500
+
+
+def refresh_statistics(session: Session, written: int) -> None:
+    """Tell PostgreSQL's planner about a burst of new messages (after reminders
+    or digests are written in bulk), before the delivery workers claim them.
+
+    Until autovacuum's next ANALYZE, up to a minute later, the planner
+    takes the outbox for as small as it last saw it, and claiming the next
+    message cost about eight times as much database CPU (measured with
+    8,000 pending messages: 3.9 ms instead of 0.45 ms per message).
+    """
+    if written < BULK_WRITE or session.get_bind().dialect.name != "postgresql":
+        return
+    session.commit()
+    session.execute(text("ANALYZE outbox_message"))
+    session.commit()
+
+
 @dataclass
 class RenderedMessage:
     """What `enqueue` takes: `enqueue(session, to=…, **vars(rendered), …)`."""

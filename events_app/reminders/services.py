@@ -34,6 +34,7 @@ from sqlalchemy.orm import Session, selectinload
 from ..dbutil import serialise_sqlite
 from ..events.models import Event, EventStatus
 from ..events.recurrence import Occurrence, occurrences_between
+from ..mail.services import refresh_statistics
 from ..registrations import notifications
 from ..registrations.models import Registration, RegistrationStatus
 from ..timeutil import site_zone, to_local
@@ -262,6 +263,7 @@ def plan_due(session: Session, now: datetime, batch_size: int = 200) -> PlanRepo
             due = slot_time(event.start_dt, minutes)
             if due <= now:
                 report.reminders += _write_slot(session, event, minutes, due, now, batch_size)
+    refresh_statistics(session, report.reminders + report.moved_notices)
     record_run(session, now)
     return report
 

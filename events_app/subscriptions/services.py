@@ -29,7 +29,7 @@ from ..councils.models import Recommendation, RecommendationStatus, SubCouncil, 
 from ..events.models import Event, EventStatus, ends_after, event_recommendations
 from ..events.recurrence import occurrences_between
 from ..ical.services import absolute_url
-from ..mail.services import enqueue, render_message
+from ..mail.services import enqueue, refresh_statistics, render_message
 from ..registrations.services import Seats, seats
 from ..timeutil import local_to_utc, to_local
 from .links import link_id_from, new_link_id, token_for
@@ -346,7 +346,9 @@ def send_subscriber_digests(session: Session, now: datetime) -> DigestReport:
     event be published later in the week, a later run sends it).
     """
     with _run_session(session) as session:
-        return _send_subscriber_digests(session, now)
+        report = _send_subscriber_digests(session, now)
+        refresh_statistics(session, report.sent)
+        return report
 
 
 def _run_session(session: Session) -> Session:
