@@ -225,6 +225,16 @@ def cancelled(session: Session, registration: Registration, had_seats: list[Even
           method=Method.CANCEL if had_seats else None, invite=had_seats, had_seats=had_seats)
 
 
+def moved(session: Session, old_pick: Registration, new_pick: Registration, had_seat: bool,
+          now: datetime) -> None:
+    """Staff moved a session pick: say so (from which session to which), with
+    CANCEL for the old session if it held a seat. The new pick's own
+    confirmation or waitlist notice follows, with its invitation."""
+    _send(session, old_pick.parent_registration, "moved", now, event=old_pick.event,
+          target=new_pick.event, had_seat=had_seat,
+          method=Method.CANCEL if had_seat else None, invite=[old_pick.event] if had_seat else [])
+
+
 def _seats(registration: Registration) -> list[Event]:
     seats = [registration.event] if registration.is_confirmed else []
     return seats + [p.event for p in registration.session_registrations if p.is_confirmed]

@@ -611,7 +611,7 @@ def move_pick(session: Session, pick: Registration, to_session: Event,
     session.flush()
     set_committed_value(moved, "parent_registration", meeting_registration)
     set_committed_value(moved, "session_registrations", [])
-    notifications.cancelled(session, current, [current.event] if had_seat else [], now)
+    notifications.moved(session, current, moved, had_seat, now)
     notifications.registered(session, moved, _positions(session, moved), now)
     notifications.promoted(session, promoted, now)
     return moved

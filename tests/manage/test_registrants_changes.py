@@ -182,8 +182,15 @@ def test_moving_a_pick_frees_the_seat_for_the_waitlist_and_mails_everyone(app, c
                                           "ana@example.org (cancelled)": "cancelled"}
     assert statuses(app, "session-b") == {"ana@example.org": "confirmed"}
     assert statuses(app, "session-c") == {"ana@example.org": "confirmed"}
-    assert outbox(app) == [("cancelled", "ana@example.org"), ("confirmation", "ana@example.org"),
+    assert outbox(app) == [("moved", "ana@example.org"), ("confirmation", "ana@example.org"),
                            ("promoted", "ben@example.org")]
+    with app.app_context():
+        moved = db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "moved")).one()
+        assert moved.subject == "Your session has changed: Session B"
+        assert "moved you from the session “Session A” to the session “Session B”" in moved.body_text
+        assert "removes “Session A” from your calendar" in moved.body_text
+        [inline] = [a for a in moved.attachments if a["inline"]]
+        assert "METHOD:CANCEL" in inline["data"] and "session-a" in moved.attachments[-1]["filename"]
     [entry] = audit(app)
     assert entry[0] == "registration.move"
 
