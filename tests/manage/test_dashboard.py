@@ -52,6 +52,7 @@ def world(app, clock, make_council, make_event, make_recommendation, make_user):
         "other chair": make_user(councils=[there]),
         "admin": make_user(role="admin", name="Staff Admin"),
         "no council": make_user(),
+        "here": here,
     }
 
 
@@ -194,3 +195,17 @@ def test_the_dashboard_runs_the_same_number_of_queries_with_5_or_300_events(
     assert len(many) == len(few), "\n---\n".join(many)
     # The user and their councils, then what the page shows.
     assert len(many) <= 7, "\n---\n".join(many)
+
+
+def test_a_repeating_meeting_stays_on_the_dashboard_at_its_next_date(client, world, login, clock,
+                                                                     make_event):
+    # Weekly, Tuesdays 18:00 (23:00 UTC), the first date already past.
+    first = clock.now.replace(hour=23, minute=0) - timedelta(weeks=2)
+    make_event(slug="weekly-here", title="Weekly Here", council=world["here"], start_dt=first,
+               end_dt=first + timedelta(hours=1), recurrence_rule="FREQ=WEEKLY;COUNT=5")
+    login(client, world["chair"])
+    upcoming = rows(client.get("/manage/"), "upcoming-heading")
+    [line] = [r for r in upcoming if r[0] == "Weekly Here"]
+    local = first + timedelta(weeks=2) - timedelta(hours=5)  # tonight, local time
+    assert f"{local:%B} {local.day}, {local.year}" in line[1]
+    assert "Every week on" in line[1]
