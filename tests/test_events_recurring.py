@@ -127,3 +127,10 @@ def test_listing_runs_a_fixed_number_of_queries_with_a_series(app, client, serie
     with count_statements(engine) as many:
         client.get("/events?page=2")
     assert len(many) == len(few), "\n---\n".join(many)
+
+
+def test_the_series_page_says_when_the_next_date_is(client, clock, series):
+    clock.now = utc(2027, 1, 13, 12)  # after the January date
+    when = page(client.get("/events/monthly")).one("dl", class_="facts")
+    assert when.find_all("time")[0]["datetime"].startswith("2027-03-09")  # February is skipped
+    assert "Tuesday, March 9, 2027" in when.text
