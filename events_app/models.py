@@ -1,7 +1,7 @@
 """Imports every model so the metadata (and Alembic) knows all tables."""
 from .councils.models import Recommendation, SubCouncil, Theme  # noqa: F401
 from .events.models import Event, Venue  # noqa: F401
-from .registrations.models import Registration  # noqa: F401
+from .registrations.models import Attendance, Registration  # noqa: F401
 from .mail.models import OutboxMessage  # noqa: F401
 from .reminders.models import JobRun, ReminderSend  # noqa: F401
 from .accounts.models import User, user_councils  # noqa: F401

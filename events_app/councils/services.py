@@ -2,7 +2,7 @@
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, union_all
 from sqlalchemy.orm import Session, selectinload
 
 from ..events.models import Event
@@ -97,18 +97,25 @@ def past_attendance(session: Session, recommendation_ids: list[int],
     """Past events acting on each recommendation and their attended count, in one query.
 
     An event counts once it has ended; drafts and cancelled events never do.
-    Attendees are registrations checked in at the door (`attended_dt`), which
-    stay counted after the personal details are erased.
+    Attendees are registrations checked in at the door (`attended_dt`); at a
+    repeating event, each date a person was checked in at (`Attendance`).
+    Both stay counted after the personal details are erased.
     """
     from ..events.models import EventStatus, event_recommendations
-    from ..registrations.models import Registration
+    from ..registrations.models import Attendance as CheckIn, Registration
 
     if not recommendation_ids:
         return {}
+    checked = union_all(
+        select(Registration.event_id.label("event_id"))
+        .join(Event, Event.id == Registration.event_id)
+        .where(Registration.attended_dt.is_not(None), Event.recurrence_rule.is_(None)),
+        select(Registration.event_id.label("event_id"))
+        .join(CheckIn, CheckIn.registration_id == Registration.id),
+    ).subquery()
     attended = (
-        select(Registration.event_id, func.count().label("n"))
-        .where(Registration.attended_dt.is_not(None))
-        .group_by(Registration.event_id)
+        select(checked.c.event_id, func.count().label("n"))
+        .group_by(checked.c.event_id)
         .subquery()
     )
     rows = session.execute(

@@ -119,6 +119,7 @@ class AttendForm(FlaskForm):
 
     attended = HiddenField()
     q = HiddenField()
+    day = HiddenField()  # a repeating event: the date (YYYY-MM-DD) checked in for
 
     def validate_attended(self, field):
         if field.data not in ("1", "0"):

@@ -14,7 +14,7 @@ import csv
 import io
 import secrets
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
@@ -25,7 +25,8 @@ from ..events.models import Event, EventStatus
 from ..mail.models import OutboxMessage, OutboxStatus
 from ..registrations import notifications
 from ..registrations import services as registrations
-from ..registrations.models import Registration, RegistrationStatus
+from ..events.recurrence import occurrences_between
+from ..registrations.models import Attendance, Registration, RegistrationStatus
 from ..timeutil import to_local
 from . import audit
 from .permissions import owning_council_id
@@ -281,23 +282,92 @@ def cancel_on_behalf(session: Session, registration: Registration, *, actor,
     return promoted
 
 
+# --- check-in -------------------------------------------------------------------
+# A one-off event's check-in is `Registration.attended_dt`. A repeating event
+# is checked in date by date (`Attendance`, one row per person and local
+# date); `attended_dt` then holds the latest of them.
+
+
+def check_in_days(event: Event, now: datetime) -> list[date]:
+    """The local dates a repeating event can be checked in for: those that have
+    begun (the first date, before any has); [] for a one-off event."""
+    if not event.recurrence_rule:
+        return []
+    dates = occurrences_between(event, event.start_dt)
+    days = [to_local(d.start_dt).date() for d in dates if d.start_dt <= now]
+    return days or [to_local(d.start_dt).date() for d in dates[:1]]
+
+
+def check_in_day(event: Event, requested: str | None, now: datetime) -> date | None:
+    """The date the check-in page is for: the one asked for if it is one of
+    `check_in_days`, else the latest (today's, on a meeting day)."""
+    days = check_in_days(event, now)
+    if not days:
+        return None
+    if requested:
+        try:
+            wanted = date.fromisoformat(requested)
+        except ValueError:
+            wanted = None
+        if wanted in days:
+            return wanted
+    return days[-1]
+
+
+def attendance(session: Session, event: Event, day: date | None,
+               listing: "RegistrantList") -> tuple[dict[int, datetime], int]:
+    """Who is checked in ({registration id: when}) among the listed rows, and
+    how many of the event's active registrations are, for `day` (a repeating
+    event) or at all (a one-off event)."""
+    if day is None:
+        shown = {row.registration.id: row.registration.attended_dt
+                 for row in listing.rows if row.registration.attended_dt is not None}
+        return shown, listing.counts.attended
+    rows = session.execute(
+        select(Attendance.registration_id, Attendance.attended_dt)
+        .join(Registration, Registration.id == Attendance.registration_id)
+        .where(Registration.event_id == event.id, Attendance.day == day,
+               Registration.status != RegistrationStatus.CANCELLED)
+    ).all()
+    checked = dict(rows)
+    listed = {row.registration.id for row in listing.rows}
+    return {rid: when for rid, when in checked.items() if rid in listed}, len(checked)
+
+
 def set_attended(session: Session, registration: Registration, attended: bool, *, actor,
-                 now: datetime) -> bool:
-    """Mark the person attended (or undo it). Doing it twice changes nothing;
-    returns whether anything changed."""
+                 now: datetime, day: date | None = None) -> bool:
+    """Mark the person attended (or undo it); at a repeating event, at the
+    date `day`. Doing it twice changes nothing; returns whether anything changed."""
     if attended and registration.is_cancelled:
         raise ManageError(_l("This registration is cancelled: it cannot be marked attended."))
-    if (registration.attended_dt is not None) == attended:
-        return False
     before = registration.attended_dt
-    registration.attended_dt = now if attended else None
+    if registration.event.recurrence_rule:
+        if day is None or day not in check_in_days(registration.event, now):
+            raise ManageError(_l("Please choose one of the event's dates that has come."))
+        row = session.get(Attendance, (registration.id, day))
+        if (row is not None) == attended:
+            return False
+        if attended:
+            session.add(Attendance(registration_id=registration.id, day=day, attended_dt=now))
+        else:
+            session.delete(row)
+        session.flush()
+        registration.attended_dt = session.scalar(
+            select(func.max(Attendance.attended_dt))
+            .where(Attendance.registration_id == registration.id))
+        at = f" on {day.isoformat()}"
+    else:
+        if (registration.attended_dt is not None) == attended:
+            return False
+        registration.attended_dt = now if attended else None
+        at = ""
     session.flush()
     _record(session, registration,
             actor=actor, action="registration.check_in" if attended else "registration.check_in_undo",
-            summary=f"Registration {registration.id} for {registration.event.slug} "
+            summary=f"Registration {registration.id} for {registration.event.slug}{at} "
                     + ("marked attended" if attended else "no longer marked attended"),
-            before={"attended_dt": before}, after={"attended_dt": registration.attended_dt},
-            now=now)
+            before={"attended_dt": before, **({"day": day} if at else {})},
+            after={"attended_dt": registration.attended_dt}, now=now)
     return True
 
 

@@ -143,25 +143,34 @@ def attend(slug: str, registration_id: int):
     query = (form.q.data or "").strip()[:services.SEARCH_LENGTH]
     if not form.validate():
         abort(400)
+    now = now_utc()
+    day = services.check_in_day(registration.event, form.day.data, now)
+    if registration.event.recurrence_rule and (form.day.data or "") != (day.isoformat() if day else ""):
+        day = None  # a date that is not one of the event's: refused below, not guessed
     try:
         services.set_attended(db.session, registration, form.attended.data == "1",
-                              actor=current_user, now=now_utc())
+                              actor=current_user, now=now, day=day)
     except ManageError as error:
         db.session.rollback()
         flash(str(error.message), "error")
     else:
         db.session.commit()
     return redirect(url_for("manage.check_in", slug=event.slug, q=query or None,
+                            day=day.isoformat() if day else None,
                             _anchor=f"r-{registration.id}"), 303)
 
 
 @bp.get("/events/<slug>/check-in")
 def check_in(slug: str):
     event = event_or_403(slug)
+    now = now_utc()
+    listing = services.registrant_list(db.session, event, _search(), active_only=True)
+    day = services.check_in_day(event, request.args.get("day"), now)
+    attended, attended_count = services.attendance(db.session, event, day, listing)
     return render_template(
-        "manage/checkin.html", event=event,
-        listing=services.registrant_list(db.session, event, _search(), active_only=True),
-        status_name=services.status_name,
+        "manage/checkin.html", event=event, listing=listing, day=day,
+        days=services.check_in_days(event, now), attended=attended,
+        attended_count=attended_count, status_name=services.status_name,
     )
 
 

@@ -1,7 +1,7 @@
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, text
+from sqlalchemy import Date, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..events.models import Event
@@ -50,7 +50,8 @@ class Registration(db.Model):
     # Set when the personal details were erased after the event (the row
     # stays, so counts of registrations and attendance remain true).
     erased_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # Checked in on the day (by a chair, at the door).
+    # Checked in on the day (by a chair, at the door); for a repeating
+    # event, the latest of its `Attendance` rows (one per date).
     attended_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The public half of the person's link (`/r/<link_id>.<signature>`, see
     # `registrations.links`): the signature is never stored, so a leaked
@@ -109,3 +110,20 @@ class Registration(db.Model):
     @property
     def is_active(self) -> bool:
         return self.status != RegistrationStatus.CANCELLED
+
+
+class Attendance(db.Model):
+    """A check-in at one date of a repeating event: a monthly meeting's
+    registrant is checked in at each meeting they come to. (A one-off
+    event's check-in is `Registration.attended_dt` alone.)"""
+
+    __tablename__ = "attendance"
+
+    registration_id: Mapped[int] = mapped_column(
+        ForeignKey("registration.id", ondelete="CASCADE"), primary_key=True)
+    # The local date of the event's date (occurrence) the person came to.
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    attended_dt: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    def __repr__(self) -> str:
+        return f"<Attendance {self.registration_id} {self.day}>"

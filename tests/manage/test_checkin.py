@@ -127,3 +127,64 @@ def test_another_councils_chair_cannot_check_in(app, client, world, login):
     assert client.post(f"/manage/events/workshop/registrants/{zoe}/attend",
                        data={"attended": "1"}).status_code == 403
     assert registration(app, zoe).attended_dt is None
+
+
+def test_a_repeating_event_is_checked_in_date_by_date(app, client, world, login, clock, make_event,
+                                                       make_recommendation):
+    """A weekly circle: a person checked in last week is not yet checked in
+    today; each date counts on the recommendation page."""
+    from datetime import timedelta
+
+    from events_app.events.models import Event
+    from events_app.registrations import services as registrations
+    from events_app.registrations.models import Attendance
+
+    recommendation = make_recommendation(code="WK-1")
+    first = clock.now - timedelta(weeks=1)  # same hour last week; today is the second date
+    make_event(slug="weekly", title="Weekly circle", start_dt=first,
+               end_dt=first + timedelta(hours=2), recurrence_rule="FREQ=WEEKLY;COUNT=4",
+               recommendations=[recommendation])
+    with app.app_context():
+        event = db.session.scalars(select(Event).where(Event.slug == "weekly")).one()
+        amina, _token, _ = registrations.register(
+            db.session, event, name="Amina", email="amina@example.org", consent=True,
+            now=first - timedelta(days=1))
+        db.session.commit()
+        amina = amina.id
+    login(client, world["admin"])  # a partnership-wide event
+    last_week, today = [(first + timedelta(weeks=n) - timedelta(hours=5)).date() for n in (0, 1)]
+
+    response = client.get("/manage/events/weekly/check-in")
+    assert response.status_code == 200
+    options = page(response).one("select", id="day").find_all("option")
+    assert [o["value"] for o in options] == [today.isoformat(), last_week.isoformat()]
+    assert options[0].attrs.get("selected") is not None
+    answer = press(client, client.get(f"/manage/events/weekly/check-in?day={last_week}"), amina)
+    assert answer.status_code == 303 and f"day={last_week}" in answer.headers["Location"]
+    assert counts(client.get(answer.headers["Location"])).startswith("1 attended")
+
+    today_page = client.get("/manage/events/weekly/check-in")
+    item, _form = person_form(today_page, amina)
+    assert "Mark attended" in item.one("button").text  # last week's check-in is not today's
+    assert counts(today_page).startswith("0 attended")
+    press(client, today_page, amina)
+    assert counts(client.get("/manage/events/weekly/check-in")).startswith("1 attended")
+
+    # Undo today's: last week's stays.
+    press(client, client.get("/manage/events/weekly/check-in"), amina)
+    with app.app_context():
+        days = sorted(db.session.scalars(select(Attendance.day)))
+    assert days == [last_week]
+    press(client, client.get("/manage/events/weekly/check-in"), amina)
+
+    # A date still to come cannot be checked in; neither can a made-up one.
+    _item, form = person_form(today_page, amina)
+    fields = form_fields(form)
+    for bad in [(first + timedelta(weeks=2)).date().isoformat(), "2026-02-30", "nonsense"]:
+        refused = client.post(form["action"], data={**fields, "day": bad}, follow_redirects=True)
+        assert refused.status_code == 200
+        assert "Please choose one of the event's dates that has come." in page(refused).text
+    # Both dates count on the recommendation page once the second is over.
+    clock.set(first + timedelta(weeks=1, hours=3))
+    assert "2 attendees" in page(client.get("/recommendations/WK-1")).text
+    assert audit_actions(app).count("registration.check_in") == 3
