@@ -474,6 +474,63 @@ def measure(run: BenchRun, endpoints, args, wrk: str | None) -> list[Result]:
 # Report
 # --------------------------------------------------------------------------
 
+def print_columns(header: tuple, aligns: list[str], rows: list[tuple]) -> None:
+    """A plain-text table: `aligns` holds "<" or ">" per column."""
+    widths = [max(len(str(row[i])) for row in [header, *rows]) for i in range(len(header))]
+
+    def line(cells):
+        return "  ".join(f"{str(c):{a}{w}}" for c, a, w in zip(cells, aligns, widths)).rstrip()
+
+    print(line(header))
+    print(line(["-" * w for w in widths]))
+    for row in rows:
+        print(line(row))
+
+
+# A profile's areas: (label, substrings of "file:function"); the first match wins.
+Areas = list[tuple[str, tuple[str, ...]]]
+OTHER_AREA = "other (stdlib, …)"
+
+
+def area_of(areas: Areas, filename: str, funcname: str) -> str:
+    key = f"{filename}:{funcname}"
+    return next((label for label, needles in areas if any(n in key for n in needles)), OTHER_AREA)
+
+
+def time_by_area(stats, areas: Areas) -> dict[str, float]:
+    """Own time of a `pstats.Stats` per area. A built-in (str.join,
+    isinstance, …) has no area of its own: its time goes to its callers'."""
+    found: dict[str, float] = {}
+    for (filename, _line, funcname), (_cc, _nc, tottime, _ct, callers) in stats.stats.items():
+        own = area_of(areas, filename, funcname)
+        if filename == "~" and callers and own == OTHER_AREA:
+            for (caller_file, _l, caller_name), caller_stats in callers.items():
+                label = area_of(areas, caller_file, caller_name)
+                found[label] = found.get(label, 0.0) + caller_stats[2]
+        else:
+            found[own] = found.get(own, 0.0) + tottime
+    return found
+
+
+def print_profile(paths: list[Path], top: int, areas: Areas, what: str) -> None:
+    """Where the profiled time went (`what`: whose), by area, then the top functions."""
+    import pstats
+
+    if not paths:
+        print("\n(no profile: the workers wrote none)")
+        return
+    stats = pstats.Stats(*(str(p) for p in paths))
+    total = stats.total_tt
+    print(f"\nProfile of {what} (cProfile; {total:.2f} s of own time, profiled so slower than "
+          "unprofiled). Own time by area:")
+    for label, seconds in sorted(time_by_area(stats, areas).items(), key=lambda item: -item[1]):
+        print(f"  {seconds:7.2f} s  {seconds / total:5.1%}  {label}")
+    print(f"\nTop {top} functions by cumulative time:")
+    stats.sort_stats("cumulative").print_stats(top)
+    print(f"Top {top} functions by own time:")
+    stats.sort_stats("tottime").print_stats(top)
+
+
 def print_heading(title: str, run: BenchRun, events: int, args) -> None:
     print()
     print(f"{title} ({run.database.kind}, {events:,} events, "
@@ -502,16 +559,7 @@ def print_table(results: list[Result], targets: dict[str, float]) -> None:
             target_text,
             verdict,
         ))
-    widths = [max(len(str(row[i])) for row in [header, *rows]) for i in range(len(header))]
-    aligns = ["<", ">", ">", ">", ">", "<", "<"]
-
-    def line(cells):
-        return "  ".join(f"{str(c):{a}{w}}" for c, a, w in zip(cells, aligns, widths)).rstrip()
-
-    print(line(header))
-    print(line(["-" * w for w in widths]))
-    for row in rows:
-        print(line(row))
+    print_columns(header, ["<", ">", ">", ">", ">", "<", "<"], rows)
     for r in results:
         for error in r.errors:
             print(f"  ! {r.name}: {error}")

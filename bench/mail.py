@@ -45,7 +45,7 @@ BENCH_DIR = Path(__file__).resolve().parent
 if str(BENCH_DIR) not in sys.path:
     sys.path.insert(0, str(BENCH_DIR))
 
-from common import CpuWatch, add_keep_option, run_benchmark  # noqa: E402
+from common import CpuWatch, add_keep_option, print_columns, print_profile, run_benchmark  # noqa: E402
 
 TARGET_PER_SECOND = 300
 SENDER = "LMLIP Community Events <events@lmlip.example.org>"
@@ -529,18 +529,8 @@ def check_sample(raw: bytes) -> str:
 # --------------------------------------------------------------------------
 
 def print_result_table(rows: list[tuple]) -> None:
-    header = ("messages", "workers", "database", "seconds", "messages/s", "duplicates", "misses",
-              "target", "")
-    aligns = [">", ">", "<", ">", ">", ">", ">", "<", "<"]
-    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
-
-    def line(cells):
-        return "  ".join(f"{str(c):{a}{w}}" for c, a, w in zip(cells, aligns, widths)).rstrip()
-
-    print(line(header))
-    print(line(["-" * w for w in widths]))
-    for row in rows:
-        print(line(row))
+    print_columns(("messages", "workers", "database", "seconds", "messages/s", "duplicates", "misses",
+                   "target", ""), [">", ">", "<", ">", ">", ">", ">", "<", "<"], rows)
 
 
 AREAS = [
@@ -553,28 +543,6 @@ AREAS = [
     ("app code (events_app)", ("/events_app/",)),
     ("Flask / Flask-Mail", ("/flask/", "/flask_mail", "/flask_sqlalchemy/", "/werkzeug/")),
 ]
-
-
-def print_profile(path: Path, top: int) -> None:
-    import pstats
-    from collections import defaultdict
-
-    stats = pstats.Stats(str(path))
-    total = stats.total_tt
-    areas: dict[str, float] = defaultdict(float)
-    for (filename, _line, funcname), (_cc, _nc, tt, _ct, _callers) in stats.stats.items():
-        key = f"{filename}:{funcname}"
-        label = next((label for label, needles in AREAS if any(n in key for n in needles)),
-                     "other (stdlib, …)")
-        areas[label] += tt
-    print(f"\nProfile of worker 0 (cProfile; {total:.2f} s of its own time, profiled so slower than "
-          "unprofiled). Own time by area:")
-    for label, seconds in sorted(areas.items(), key=lambda item: -item[1]):
-        print(f"  {seconds:7.2f} s  {seconds / total:5.1%}  {label}")
-    print(f"\nTop {top} functions by cumulative time:")
-    stats.sort_stats("cumulative").print_stats(top)
-    print(f"Top {top} functions by own time:")
-    stats.sort_stats("tottime").print_stats(top)
 
 
 # --------------------------------------------------------------------------
@@ -667,7 +635,7 @@ def main(argv=None) -> int:
               f"Message-IDs, duplicates {counts['duplicates']}, misses {counts['misses']}"
               + (f", {counts['without_id']} without Message-ID" if counts["without_id"] else "")
               + (f", {counts['unexpected']} unexpected" if counts["unexpected"] else ""))
-        print(f"  outbox afterwards: " + ", ".join(f"{k} {v:,}" for k, v in sorted(status.items()))
+        print("  outbox afterwards: " + ", ".join(f"{k} {v:,}" for k, v in sorted(status.items()))
               + f"; workers reported {sent:,} sent")
         print(f"  a received message: {shape}")
         if timing["others_cpu"] is not None:
@@ -687,7 +655,7 @@ def main(argv=None) -> int:
             print(f"  ! {problem}")
         if args.profile:
             print("  (worker 0 ran under cProfile: the figures above are lower than without --profile)")
-            print_profile(run.workdir / "mail-worker-0.prof", args.top)
+            print_profile([run.workdir / "mail-worker-0.prof"], args.top, AREAS, "worker 0")
 
     return run_benchmark("bench-mail-", args.keep, benchmark)
 

@@ -22,13 +22,12 @@ import shutil
 import sys
 import tempfile
 import time
-from collections import defaultdict
 from pathlib import Path
 
 BENCH_DIR = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH_DIR))
 
-from common import BenchDatabase, make_app  # noqa: E402
+from common import BenchDatabase, make_app, time_by_area  # noqa: E402
 from content import build_database  # noqa: E402
 
 AREAS = [
@@ -45,14 +44,6 @@ AREAS = [
     ("app code (events_app)", ("/events_app/",)),
     ("markupsafe", ("markupsafe",)),
 ]
-
-
-def area_of(filename: str, funcname: str) -> str:
-    key = f"{filename}:{funcname}"
-    for label, needles in AREAS:
-        if any(n in key for n in needles):
-            return label
-    return "other (stdlib, test client, …)"
 
 
 def count_sql(app, client, path: str, show: bool) -> tuple[int, float]:
@@ -101,16 +92,7 @@ def profile(client, path: str, n: int, top: int) -> None:
     profiler.disable()
     stats = pstats.Stats(profiler)
     total = stats.total_tt
-    by_area: dict[str, float] = defaultdict(float)
-    for (filename, _line, funcname), (_cc, _nc, tottime, _ct, callers) in stats.stats.items():
-        own_area = area_of(filename, funcname)
-        if filename == "~" and callers and own_area.startswith("other"):
-            # A built-in (str.join, getattr, isinstance, …): its time goes to
-            # the areas that called it.
-            for (caller_file, _l, caller_name), caller_stats in callers.items():
-                by_area[area_of(caller_file, caller_name)] += caller_stats[2]
-        else:
-            by_area[own_area] += tottime
+    by_area = time_by_area(stats, AREAS)
     print(f"  own time by area (cProfile, {n} requests, {total / n * 1000:.2f} ms/request under the profiler):")
     for label, seconds in sorted(by_area.items(), key=lambda item: -item[1]):
         print(f"    {seconds / total * 100:5.1f}%  {label}")

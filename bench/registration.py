@@ -59,6 +59,7 @@ from common import (  # noqa: E402
     add_keep_option,
     free_port,
     make_app,
+    print_profile,
     run_benchmark,
 )
 
@@ -404,14 +405,6 @@ AREAS = [
 ]
 
 
-def area_of(filename: str, funcname: str) -> str:
-    key = f"{filename}:{funcname}"
-    for label, needles in AREAS:
-        if any(n in key for n in needles):
-            return label
-    return "other (stdlib, …)"
-
-
 def print_breakdown(folder: Path) -> None:
     files = sorted(folder.glob("registration-stats-*.json"))
     if not files:
@@ -455,34 +448,6 @@ def print_breakdown(folder: Path) -> None:
           "the most expensive:")
     for text, (count, seconds) in sorted(statements.items(), key=lambda kv: -kv[1][1])[:20]:
         print(f"    {seconds / n * 1000:6.2f} ms  x{count / n:4.2f}  {text}")
-
-
-def print_profile(folder: Path, top: int) -> None:
-    import pstats
-
-    files = sorted(folder.glob("registration-*.prof"))
-    if not files:
-        print("\n(no profile: the workers wrote none)")
-        return
-    stats = pstats.Stats(*(str(p) for p in files))
-    total = stats.total_tt
-    areas: dict[str, float] = defaultdict(float)
-    for (filename, _line, funcname), (_cc, _nc, tottime, _ct, callers) in stats.stats.items():
-        own = area_of(filename, funcname)
-        if filename == "~" and callers and own.startswith("other"):
-            # A built-in (str.join, isinstance, …): its time goes to its callers' areas.
-            for (caller_file, _l, caller_name), caller_stats in callers.items():
-                areas[area_of(caller_file, caller_name)] += caller_stats[2]
-        else:
-            areas[own] += tottime
-    print(f"\nProfile of the registration requests in the workers (cProfile on the workers' CPU time; "
-          f"{total:.2f} s, slower than unprofiled). Own time by area:")
-    for label, seconds in sorted(areas.items(), key=lambda item: -item[1]):
-        print(f"  {seconds:7.2f} s  {seconds / total:5.1%}  {label}")
-    print(f"\nTop {top} functions by cumulative time:")
-    stats.sort_stats("cumulative").print_stats(top)
-    print(f"Top {top} functions by own time:")
-    stats.sort_stats("tottime").print_stats(top)
 
 
 def print_report(run, args, info, result, checks, cpu) -> None:
@@ -672,7 +637,8 @@ def main(argv=None) -> int:
             print_breakdown(run.workdir)
         if args.profile:
             print("  (the workers ran under cProfile: the figures above are lower than without --profile)")
-            print_profile(run.workdir, args.top)
+            print_profile(sorted(run.workdir.glob("registration-*.prof")), args.top, AREAS,
+                          "the registration requests in the workers")
 
     return run_benchmark("bench-registration-", args.keep, benchmark)
 

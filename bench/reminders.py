@@ -47,7 +47,7 @@ BENCH_DIR = Path(__file__).resolve().parent
 if str(BENCH_DIR) not in sys.path:
     sys.path.insert(0, str(BENCH_DIR))
 
-from common import CpuWatch, add_keep_option, run_benchmark  # noqa: E402
+from common import CpuWatch, add_keep_option, print_columns, print_profile, run_benchmark  # noqa: E402
 from mail import FIRST, LAST, SMTPServerProcess, _ascii, _next_result  # noqa: E402
 
 TARGET_PER_SECOND = 300
@@ -462,18 +462,8 @@ def check_sample(raw: bytes) -> str:
 # --------------------------------------------------------------------------
 
 def print_result_table(rows: list[tuple]) -> None:
-    header = ("reminders", "workers", "database", "seconds", "reminders/s", "duplicates", "misses",
-              "target", "")
-    aligns = [">", ">", "<", ">", ">", ">", ">", "<", "<"]
-    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
-
-    def line(cells):
-        return "  ".join(f"{str(c):{a}{w}}" for c, a, w in zip(cells, aligns, widths)).rstrip()
-
-    print(line(header))
-    print(line(["-" * w for w in widths]))
-    for row in rows:
-        print(line(row))
+    print_columns(("reminders", "workers", "database", "seconds", "reminders/s", "duplicates", "misses",
+                   "target", ""), [">", ">", "<", ">", ">", ">", ">", "<", "<"], rows)
 
 
 AREAS = [
@@ -492,28 +482,6 @@ AREAS = [
     ("app code (events_app)", ("/events_app/",)),
     ("Flask / Werkzeug (url_for, contexts)", ("/flask/", "/flask_mail", "/flask_sqlalchemy/", "/werkzeug/")),
 ]
-
-
-def print_profile(path: Path, top: int) -> None:
-    import pstats
-    from collections import defaultdict
-
-    stats = pstats.Stats(str(path))
-    total = stats.total_tt
-    areas: dict[str, float] = defaultdict(float)
-    for (filename, _line, funcname), (_cc, _nc, tt, _ct, _callers) in stats.stats.items():
-        key = f"{filename}:{funcname}"
-        label = next((label for label, needles in AREAS if any(n in key for n in needles)),
-                     "other (stdlib, …)")
-        areas[label] += tt
-    print(f"\nProfile of worker 0 (cProfile; {total:.2f} s of its own time, profiled so slower than "
-          "unprofiled). Own time by area:")
-    for label, seconds in sorted(areas.items(), key=lambda item: -item[1]):
-        print(f"  {seconds:7.2f} s  {seconds / total:5.1%}  {label}")
-    print(f"\nTop {top} functions by cumulative time:")
-    stats.sort_stats("cumulative").print_stats(top)
-    print(f"Top {top} functions by own time:")
-    stats.sort_stats("tottime").print_stats(top)
 
 
 def report(run, args, info, timing, received, db_check, now) -> None:
@@ -570,7 +538,7 @@ def report(run, args, info, timing, received, db_check, now) -> None:
           f"{counts['rcpt_duplicates']}, by Message-ID {counts['id_duplicates']}; misses by recipient "
           f"{counts['rcpt_misses']}, by Message-ID {counts['id_misses']}"
           + (f"; {counts['rcpt_unexpected']} to unexpected recipients" if counts["rcpt_unexpected"] else ""))
-    print(f"  subjects' first word: " + ", ".join(f"{k} {v:,}" for k, v in sorted(counts["subjects"].items())))
+    print("  subjects' first word: " + ", ".join(f"{k} {v:,}" for k, v in sorted(counts["subjects"].items())))
     d = db_check
     db_ok = (d["rows"] == d["pairs"] == d["with_message"] == d["sent_messages"] == d["message_ids"]
              == args.registrations and d["unreminded"] == 0)
@@ -579,7 +547,7 @@ def report(run, args, info, timing, received, db_check, now) -> None:
           + f"), with an outbox message {d['with_message']:,} ({d['message_ids']:,} distinct, "
           f"{d['sent_messages']:,} sent reminders to their registrant), registrations without one "
           f"{d['unreminded']}: {'ok' if db_ok else 'WRONG'}")
-    print(f"  outbox afterwards: " + ", ".join(f"{k} {v:,}" for k, v in sorted(d["outbox"].items()))
+    print("  outbox afterwards: " + ", ".join(f"{k} {v:,}" for k, v in sorted(d["outbox"].items()))
           + f"; workers reported {planned:,} planned, {sent:,} sent")
     print(f"  a received message: {shape}")
     if timing["others_cpu"] is not None:
@@ -666,7 +634,7 @@ def main(argv=None) -> int:
         report(run, args, info, timing, received, db_check, now)
         if args.profile:
             print("  (worker 0 ran under cProfile: the figures above are lower than without --profile)")
-            print_profile(run.workdir / "reminders-worker-0.prof", args.top)
+            print_profile([run.workdir / "reminders-worker-0.prof"], args.top, AREAS, "worker 0")
 
     return run_benchmark("bench-reminders-", args.keep, benchmark)
 
