@@ -298,20 +298,21 @@ def check_in_days(event: Event, now: datetime) -> list[date]:
     return days or [to_local(d.start_dt).date() for d in dates[:1]]
 
 
-def check_in_day(event: Event, requested: str | None, now: datetime) -> date | None:
-    """The date the check-in page is for: the one asked for if it is one of
-    `check_in_days`, else the latest (today's, on a meeting day)."""
-    days = check_in_days(event, now)
-    if not days:
+def parse_day(text: str | None) -> date | None:
+    """A YYYY-MM-DD date from a form or the query string; None if it is not one."""
+    try:
+        return date.fromisoformat(text or "")
+    except ValueError:
         return None
-    if requested:
-        try:
-            wanted = date.fromisoformat(requested)
-        except ValueError:
-            wanted = None
-        if wanted in days:
-            return wanted
-    return days[-1]
+
+
+def check_in_day(days: list[date], requested: str | None) -> date | None:
+    """The date the check-in page is for, among `check_in_days`: the one
+    asked for, else the latest (today's, on a meeting day)."""
+    wanted = parse_day(requested)
+    if wanted in days:
+        return wanted
+    return days[-1] if days else None
 
 
 def attendance(session: Session, event: Event, day: date | None,

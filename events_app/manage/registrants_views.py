@@ -143,13 +143,10 @@ def attend(slug: str, registration_id: int):
     query = (form.q.data or "").strip()[:services.SEARCH_LENGTH]
     if not form.validate():
         abort(400)
-    now = now_utc()
-    day = services.check_in_day(registration.event, form.day.data, now)
-    if registration.event.recurrence_rule and (form.day.data or "") != (day.isoformat() if day else ""):
-        day = None  # a date that is not one of the event's: refused below, not guessed
+    day = services.parse_day(form.day.data)  # set_attended refuses one not of the event's
     try:
         services.set_attended(db.session, registration, form.attended.data == "1",
-                              actor=current_user, now=now, day=day)
+                              actor=current_user, now=now_utc(), day=day)
     except ManageError as error:
         db.session.rollback()
         flash(str(error.message), "error")
@@ -165,11 +162,11 @@ def check_in(slug: str):
     event = event_or_403(slug)
     now = now_utc()
     listing = services.registrant_list(db.session, event, _search(), active_only=True)
-    day = services.check_in_day(event, request.args.get("day"), now)
+    days = services.check_in_days(event, now)
+    day = services.check_in_day(days, request.args.get("day"))
     attended, attended_count = services.attendance(db.session, event, day, listing)
     return render_template(
-        "manage/checkin.html", event=event, listing=listing, day=day,
-        days=services.check_in_days(event, now), attended=attended,
+        "manage/checkin.html", event=event, listing=listing, day=day, days=days, attended=attended,
         attended_count=attended_count, status_name=services.status_name,
     )
 
