@@ -33,6 +33,22 @@ def clean(value):
     return value
 
 
+def your_email_field() -> EmailField:
+    """A resident's own address (registering, subscribing), checked for
+    syntax only: no lookup of the domain (no network, no delay)."""
+    return EmailField(
+        _l("E-mail address"),
+        filters=[clean],
+        validators=[
+            DataRequired(_l("Please enter your e-mail address.")),
+            Length(max=254, message=_l("Please use at most %(max)d characters.")),
+            Email(_l("Please enter an e-mail address like name@example.com."),
+                  check_deliverability=False),
+        ],
+        render_kw={"autocomplete": "email", "maxlength": 254},
+    )
+
+
 class MultiCheckboxField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
@@ -46,18 +62,7 @@ class RegistrationForm(FlaskForm):
                     Length(max=200, message=_l("Please use at most %(max)d characters."))],
         render_kw={"autocomplete": "name", "maxlength": 200},
     )
-    email = EmailField(
-        _l("E-mail address"),
-        filters=[clean],
-        validators=[
-            DataRequired(_l("Please enter your e-mail address.")),
-            Length(max=254, message=_l("Please use at most %(max)d characters.")),
-            # Syntax only: no lookup of the domain (no network, no delay).
-            Email(_l("Please enter an e-mail address like name@example.com."),
-                  check_deliverability=False),
-        ],
-        render_kw={"autocomplete": "email", "maxlength": 254},
-    )
+    email = your_email_field()
     phone = TelField(
         _l("Phone (optional)"),
         filters=[clean],

@@ -2,12 +2,12 @@
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, SelectField, StringField
+from wtforms import BooleanField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, Length, ValidationError
+from wtforms.validators import DataRequired, ValidationError
 
 from ..i18n import current_language
-from ..registrations.forms import LANGUAGE_NAMES, MultiCheckboxField, clean
+from ..registrations.forms import LANGUAGE_NAMES, MultiCheckboxField, your_email_field
 
 
 def _int_or_none(value):
@@ -60,18 +60,7 @@ class ChoicesForm(FlaskForm):
 
 
 class SubscribeForm(ChoicesForm):
-    email = EmailField(
-        _l("E-mail address"),
-        filters=[clean],
-        validators=[
-            DataRequired(_l("Please enter your e-mail address.")),
-            Length(max=254, message=_l("Please use at most %(max)d characters.")),
-            # Syntax only: no lookup of the domain (no network, no delay).
-            Email(_l("Please enter an e-mail address like name@example.com."),
-                  check_deliverability=False),
-        ],
-        render_kw={"autocomplete": "email", "maxlength": 254},
-    )
+    email = your_email_field()
     consent = BooleanField(
         _l("I agree to the privacy notice: my address is used only to send this digest."),
         validators=[DataRequired(_l("Please agree to the privacy notice to subscribe."))],
