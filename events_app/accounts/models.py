@@ -10,7 +10,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..councils.models import SubCouncil
 from ..extensions import db
-from ..timeutil import UTCDateTime, now_utc
+from ..timeutil import UTCDateTime, column_now
 
 
 class Role(enum.StrEnum):
@@ -63,7 +63,7 @@ class User(UserMixin, db.Model):
     # Deactivated, not deleted: the audit trail keeps pointing at the person.
     # (Flask-Login's `is_active` is this column.)
     is_active: Mapped[bool] = mapped_column(default=True)
-    created_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    created_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=column_now)
     last_login_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     __table_args__ = (

@@ -13,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 from ..councils.models import Recommendation, SubCouncil, Theme
 from ..extensions import db
 from ..i18n import Localized
-from ..timeutil import UTCDateTime, now_utc
+from ..timeutil import UTCDateTime, column_now
 
 
 class EventKind(enum.StrEnum):
@@ -154,8 +154,8 @@ class Event(Localized, db.Model):
     # of time, place, title or status (RFC 5545 §3.8.7.4).
     uid: Mapped[str] = mapped_column(String(64), unique=True, default=new_uid)
     sequence: Mapped[int] = mapped_column(default=0)
-    created_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
-    updated_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, onupdate=now_utc)
+    created_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=column_now)
+    updated_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=column_now, onupdate=column_now)
 
     __table_args__ = (
         db.CheckConstraint(_in("kind", EventKind), name="kind_known"),
