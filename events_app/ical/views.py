@@ -122,14 +122,17 @@ def subscribe():
 
 @bp.get("/calendar/r/<token>.ics")
 def registrant_feed(token: str):
-    """A registrant's own calendar: every event they have a seat at. Behind
-    their personal link, so private; it names the events, never the person."""
+    """A registrant's own calendar: the events of one registration, or (with
+    the token only mail carries) every event their address has a seat at.
+    Private; it names the events, never the person."""
     from ..registrations import services as registrations
 
-    registration = registrations.find_by_token(db.session, token)
-    if registration is None:
+    found = registrations.find_calendar(db.session, token)
+    if found is None:
         return _not_found(_("There is no such calendar."))
-    events = registrations.events_with_seats(db.session, registration, now_utc())
+    registration, every_registration = found
+    events = registrations.events_with_seats(db.session, registration, now_utc(),
+                                             every_registration=every_registration)
     body = services.registrant_body(events, _site_url(), site_zone())
     response = Response(body, mimetype="text/calendar")
     response.headers["Cache-Control"] = "private, max-age=300"

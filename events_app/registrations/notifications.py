@@ -31,7 +31,7 @@ from ..ical.services import absolute_url
 from ..mail.models import OutboxMessage
 from ..mail.services import attachment, enqueue, render_message
 from ..timeutil import site_zone
-from .links import token_for
+from .links import address_calendar_token_for, token_for
 from .models import Registration
 
 
@@ -52,11 +52,14 @@ def owner(registration: Registration) -> Registration:
 
 def links(registration: Registration) -> dict[str, str]:
     site_url = current_app.config["SITE_URL"]
-    token = token_for(owner(registration).link_id)
+    link_id = owner(registration).link_id
+    token = token_for(link_id)
     return {
         "registration_url": absolute_url(site_url, "registrations.detail", token=token),
         "cancel_url": absolute_url(site_url, "registrations.confirm_cancel", token=token),
-        "calendar_url": absolute_url(site_url, "ical.registrant_feed", token=token),
+        # Every seat of the address: only ever written into mail to it.
+        "calendar_url": absolute_url(site_url, "ical.registrant_feed",
+                                     token=address_calendar_token_for(link_id)),
     }
 
 

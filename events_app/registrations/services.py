@@ -28,7 +28,7 @@ from ..errors import RuleError
 from ..events.models import Event, EventStatus
 from ..i18n import current_language
 from . import notifications
-from .links import link_id_from, new_link_id, token_for
+from .links import address_calendar_link_id_from, link_id_from, new_link_id, token_for
 from .models import Registration, RegistrationStatus
 
 
@@ -497,15 +497,37 @@ def seats(session: Session, events: Iterable[Event]) -> dict[int, Seats]:
     }
 
 
+def find_calendar(session: Session, token: str) -> tuple[Registration, bool] | None:
+    """The registration behind a personal calendar's token, and whether the
+    calendar spans every registration of its address.
+
+    A registration's own token (the one its page and the redirect after
+    registering show) gives that registration's events only; the address
+    calendar's token, sent only by mail to the address, gives them all.
+    """
+    link_id = address_calendar_link_id_from(token)
+    every_registration = link_id is not None
+    if link_id is None:
+        link_id = link_id_from(token)
+    if link_id is None:
+        return None
+    registration = session.scalars(select(Registration).where(Registration.link_id == link_id)).first()
+    return None if registration is None else (registration, every_registration)
+
+
 def events_with_seats(session: Session, registration: Registration, now: datetime,
-                      days_back: int = 31) -> list[Event]:
-    """Everything the person behind this registration has a seat at: the events
-    and sessions where any registration with their e-mail is confirmed, from
-    a month ago on, in time order (their own calendar feed)."""
+                      every_registration: bool = False, days_back: int = 31) -> list[Event]:
+    """The events and sessions with a confirmed seat, from a month ago on, in
+    time order (a personal calendar feed): of this registration and its
+    session picks, or, with `every_registration`, of every registration with
+    the same address."""
+    if every_registration:
+        held_by = Registration.email_key == registration.email_key
+    else:
+        held_by = or_(Registration.id == registration.id,
+                      Registration.parent_registration_id == registration.id)
     seats_held = select(Registration.event_id).where(
-        Registration.email_key == registration.email_key,
-        Registration.status == RegistrationStatus.CONFIRMED,
-    )
+        held_by, Registration.status == RegistrationStatus.CONFIRMED)
     return list(session.scalars(
         select(Event)
         .where(

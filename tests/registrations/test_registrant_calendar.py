@@ -1,13 +1,39 @@
-"""`/calendar/r/<token>.ics`: a registrant's own feed of the events they have a seat at."""
+"""`/calendar/r/<token>.ics`: a registrant's own feed of the events they have a seat at.
+
+The registration's token (shown to whoever registered) gives that
+registration's events; only the token mailed to the address gives all of
+them (issue 12, row 1).
+"""
+import re
 from datetime import timedelta
 
 import vobject
 from ical.calendar_stream import IcsCalendarStream
+from sqlalchemy import select
+
+from events_app.extensions import db
+from events_app.mail.models import OutboxMessage
 
 from .test_pages import register, token_of
 
 
-def test_the_feed_holds_every_seat_of_that_address_and_nothing_personal(client, clock, make_event):
+def calendar_link_in_mail(app, email) -> str:
+    """The "all your registrations" calendar token from the last mail to `email`."""
+    with app.app_context():
+        body = db.session.scalars(
+            select(OutboxMessage.body_text).where(OutboxMessage.to_address == email)
+            .order_by(OutboxMessage.id.desc())).first()
+    return re.search(r"/calendar/r/([^/\s]+)\.ics", body).group(1)
+
+
+def summaries(client, token) -> list[str]:
+    response = client.get(f"/calendar/r/{token}.ics")
+    assert response.status_code == 200
+    return [e.summary for e in IcsCalendarStream.calendar_from_ics(response.get_data(as_text=True)).events]
+
+
+def test_the_mailed_calendar_holds_every_seat_of_that_address_and_nothing_personal(
+        app, client, clock, make_event):
     first = make_event(title="Workshop A", capacity=5)
     second = make_event(title="Workshop B", capacity=5,
                         start_dt=clock.now + timedelta(days=9))
@@ -17,8 +43,10 @@ def test_the_feed_holds_every_seat_of_that_address_and_nothing_personal(client, 
     token_of(register(client, second.slug, email="Amina@Example.org"))
     token_of(register(client, full.slug, email="amina@example.org"))  # waitlisted: no seat
     token_of(register(client, other.slug, email="omar@example.org"))
+    everything = calendar_link_in_mail(app, "amina@example.org")
+    assert everything != token
 
-    response = client.get(f"/calendar/r/{token}.ics")
+    response = client.get(f"/calendar/r/{everything}.ics")
     assert response.status_code == 200
     assert response.mimetype == "text/calendar"
     assert response.headers["Cache-Control"].startswith("private")
@@ -32,15 +60,37 @@ def test_the_feed_holds_every_seat_of_that_address_and_nothing_personal(client, 
 
     # Cancelling one registration takes it out of the feed.
     client.post(f"/r/{token}/cancel")
-    again = IcsCalendarStream.calendar_from_ics(client.get(f"/calendar/r/{token}.ics").get_data(as_text=True))
-    assert [e.summary for e in again.events] == ["Workshop B"]
+    assert summaries(client, everything) == ["Workshop B"]
+
+
+def test_registering_with_someone_elses_address_shows_none_of_their_events(client, clock, make_event):
+    """Registering needs no proof of owning the address, and the answer leads
+    to the registration's page: its calendar must hold that registration only."""
+    make_event(title="Victim's clinic", capacity=5)
+    victims = make_event(title="Victim's clinic", capacity=5)
+    token_of(register(client, victims.slug, email="victim@example.org"))
+    bait = make_event(title="Any workshop", capacity=5)
+
+    token = token_of(register(client, bait.slug, email="victim@example.org"))
+    page = client.get(f"/r/{token}").get_data(as_text=True)
+    links = set(re.findall(r'href="(/calendar/r/[^"]+)"', page))
+    assert links == {f"/calendar/r/{token}.ics"}
+    assert summaries(client, token) == ["Any workshop"]
+    # … and after the attacker cancels, nothing at all.
+    client.post(f"/r/{token}/cancel")
+    assert summaries(client, token) == []
+
+
+def test_a_forged_or_unknown_calendar_token_is_not_found(client, make_event):
+    event = make_event(capacity=5)
+    token = token_of(register(client, event.slug))
+    link_id = token.split(".")[0]
+    assert client.get(f"/calendar/r/{link_id}.forged.ics").status_code == 404
+    assert client.get(f"/calendar/r/{link_id}.ics").status_code == 404
 
 
 def test_a_meeting_registration_puts_the_meeting_and_the_picked_sessions(app, client, demo):
-    from sqlalchemy import select
-
     from events_app.events.models import Event
-    from events_app.extensions import db
 
     with app.app_context():
         journeys = db.session.scalars(
