@@ -19,8 +19,31 @@ def database_url(value: str | None) -> str | None:
     return value
 
 
+# Keys that are public knowledge (this project's former default, examples
+# from documentation): refused outside the tests, however long.
+KNOWN_KEYS = frozenset({
+    "dev-only-not-secret", "test-secret", "dev", "development", "secret", "secret-key",
+    "change-me", "changeme", "your-secret-key", "replace-me",
+})
+MIN_SECRET_KEY_LENGTH = 32
+
+
+def secret_key_problem(key: str | None) -> str | None:
+    """Why `key` may not sign anything, or None when it is strong enough."""
+    if not key or not key.strip():
+        return "SECRET_KEY is not set"
+    if key.strip().lower() in KNOWN_KEYS:
+        return "SECRET_KEY is a published example value"
+    if len(key) < MIN_SECRET_KEY_LENGTH:
+        return f"SECRET_KEY is shorter than {MIN_SECRET_KEY_LENGTH} characters"
+    return None
+
+
 class Config:
-    SECRET_KEY = os.environ.get("SECRET_KEY") or "dev-only-not-secret"
+    # No built-in key: unset, development reads (or on its first run makes)
+    # a random one in instance/secret_key, and production refuses to start
+    # (see events_app.configure_secret_key).
+    SECRET_KEY = os.environ.get("SECRET_KEY") or None
     # Older keys, comma-separated, still accepted for sessions and
     # registration links while a new SECRET_KEY takes over.
     SECRET_KEY_FALLBACKS = [k for k in os.environ.get("SECRET_KEY_FALLBACKS", "").split(",") if k]
@@ -103,7 +126,7 @@ class Config:
 
 class TestConfig(Config):
     TESTING = True
-    SECRET_KEY = "test-secret"
+    SECRET_KEY = "test-secret-used-by-the-test-suite-only"
     SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("TEST_DATABASE_URL"))
     SITE_URL = "http://events.test"
     CALENDAR_VALIDATOR_SECONDS = 0  # every request sees the database as it is
@@ -112,16 +135,17 @@ class TestConfig(Config):
 
 
 class ProductionConfig(Config):
-    SECRET_KEY = os.environ.get("SECRET_KEY")
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
 
     @classmethod
     def check(cls) -> None:
-        if not cls.SECRET_KEY:
+        problem = secret_key_problem(cls.SECRET_KEY)
+        if problem:
             raise RuntimeError(
-                "SECRET_KEY is not set: production refuses to start without it."
+                f"{problem}: production refuses to start without a strong SECRET_KEY"
+                " (make one with: python3 -c 'import secrets; print(secrets.token_urlsafe(48))')."
             )
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 from flask import Flask, abort, render_template, request
 from flask_babel import lazy_gettext as _l
 
-from config import Config, ProductionConfig, config_from_environment
+from config import Config, ProductionConfig, config_from_environment, secret_key_problem
 
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
 
@@ -26,6 +26,7 @@ def create_app(config_object: type[Config] | None = None) -> Flask:
         static_folder=str(PROJECT_ROOT / "static"),
     )
     app.config.from_object(config_object)
+    configure_secret_key(app)
     configure_database(app)
     app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["SITE_TIMEZONE"]
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(PROJECT_ROOT / "translations")
@@ -36,6 +37,45 @@ def create_app(config_object: type[Config] | None = None) -> Flask:
     register_errorhandlers(app)
     register_commands(app)
     return app
+
+
+SECRET_KEY_FILE = "secret_key"
+
+
+def configure_secret_key(app: Flask) -> None:
+    """Every signature (sessions, forms, personal links) needs a key nobody else knows.
+
+    Without SECRET_KEY, development reads instance/secret_key, made with
+    random bits on the first run (`make run`), so no two installations share
+    a key; production never gets there (ProductionConfig.check). Outside the
+    tests a weak key stops the app.
+    """
+    if app.testing:
+        return
+    if not app.config.get("SECRET_KEY"):  # never in production: see ProductionConfig.check
+        app.config["SECRET_KEY"] = _instance_secret_key(Path(app.instance_path) / SECRET_KEY_FILE)
+    problem = secret_key_problem(app.config.get("SECRET_KEY"))
+    if problem:
+        raise RuntimeError(f"{problem}: set a strong SECRET_KEY (32 characters or more, random).")
+
+
+def _instance_secret_key(path: Path) -> str:
+    import secrets
+
+    try:
+        return path.read_text(encoding="ascii").strip()
+    except FileNotFoundError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    try:
+        # O_EXCL: two processes starting at once keep the first one's key.
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text(encoding="ascii").strip()
+    with os.fdopen(descriptor, "w", encoding="ascii") as handle:
+        handle.write(key + "\n")
+    return key
 
 
 def configure_database(app: Flask) -> None:

@@ -45,10 +45,10 @@ def test_app_env_production_without_secret_key_does_not_start(tmp_path):
 
 def test_production_starts_with_a_secret_key(test_database_url):
     config = type("Production", (ProductionConfig,), {
-        "SECRET_KEY": "a-long-random-value", "SQLALCHEMY_DATABASE_URI": test_database_url})
+        "SECRET_KEY": "a-long-random-value-of-forty-characters-x", "SQLALCHEMY_DATABASE_URI": test_database_url})
     app = create_app(config)
     try:
-        assert app.config["SECRET_KEY"] == "a-long-random-value"
+        assert app.config["SECRET_KEY"] == "a-long-random-value-of-forty-characters-x"
         assert app.config["SESSION_COOKIE_SECURE"] is True
         assert not app.testing
     finally:
@@ -114,3 +114,31 @@ def test_test_config_is_safe():
     assert TestConfig.TESTING is True
     assert TestConfig.RATELIMIT_ENABLED is False
     assert TestConfig.SITE_URL == "http://events.test"
+
+
+# --- no built-in secret key (issue 12, row 2) ---------------------------------
+
+
+@pytest.mark.parametrize("key", ["dev-only-not-secret", "short-but-random-x7", " " * 40, "changeme"])
+def test_production_refuses_a_weak_or_published_secret_key(monkeypatch, key):
+    monkeypatch.setattr(ProductionConfig, "SECRET_KEY", key)
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        create_app(ProductionConfig)
+
+
+def test_development_refuses_a_weak_secret_key_too(test_database_url):
+    config = type("Weak", (Config,), {"SECRET_KEY": "dev-only-not-secret",
+                                       "SQLALCHEMY_DATABASE_URI": test_database_url})
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        create_app(config)
+
+
+def test_without_a_key_development_makes_its_own_random_one_once(tmp_path):
+    from events_app import _instance_secret_key
+
+    first = _instance_secret_key(tmp_path / "instance" / "secret_key")
+    assert len(first) >= 32
+    assert (tmp_path / "instance" / "secret_key").stat().st_mode & 0o077 == 0  # owner only
+    assert _instance_secret_key(tmp_path / "instance" / "secret_key") == first
+    assert _instance_secret_key(tmp_path / "elsewhere" / "secret_key") != first
+

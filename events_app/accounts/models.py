@@ -64,6 +64,11 @@ class User(UserMixin, db.Model):
     # (Flask-Login's `is_active` is this column.)
     is_active: Mapped[bool] = mapped_column(default=True)
     created_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=column_now)
+    # SHA-256 of the random nonce in the one password link (invitation or
+    # reset) that may still be used: a new link replaces it, setting a
+    # password clears it. Without it a link could be forged by whoever knows
+    # the key, for an invitee who has no password yet.
+    link_nonce_hash: Mapped[str | None] = mapped_column(String(64))
     last_login_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     __table_args__ = (

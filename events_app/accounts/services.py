@@ -7,10 +7,14 @@ mail is in the outbox exactly when the change that caused it is.
 Links (`/password/reset/<token>`, `/invitation/<token>`) are itsdangerous
 tokens signed with `SECRET_KEY` (older keys in `SECRET_KEY_FALLBACKS` still
 verify), a salt per purpose, and a timestamp taken from `now`. The payload
-holds the user's id and a fingerprint of their current password hash, so a
-link stops working as soon as a password is set with it (or otherwise).
+holds the user's id, a fingerprint of their current password hash and a
+random nonce whose hash is stored on the user: only the latest link works,
+once (setting a password clears the nonce), and knowing the key is not
+enough to make one.
 """
 import hashlib
+import hmac
+import secrets
 from collections.abc import Iterable
 from datetime import datetime
 
@@ -139,8 +143,10 @@ def create_user(
 
 
 def change_password(user: User, password: str) -> None:
+    """Set the password; every password link sent before stops working."""
     check_password_rules(password)
     user.set_password(password)
+    user.link_nonce_hash = None
 
 
 # A hash of no real password: checking against it when the address is
@@ -213,8 +219,16 @@ def max_age(purpose: str) -> int:
     return int(current_app.config.get(MAX_AGE_CONFIG[purpose]) or DEFAULT_MAX_AGE[purpose])
 
 
+def _nonce_hash(nonce: str) -> str:
+    return hashlib.sha256(nonce.encode("utf-8")).hexdigest()
+
+
 def make_token(user: User, purpose: str, now: datetime) -> str:
-    return _serializer(purpose, now).dumps({"u": user.id, "p": user.password_fingerprint})
+    """A new link for the user; it replaces any link sent before (flush to keep it)."""
+    nonce = secrets.token_urlsafe(16)
+    user.link_nonce_hash = _nonce_hash(nonce)
+    return _serializer(purpose, now).dumps(
+        {"u": user.id, "p": user.password_fingerprint, "n": nonce})
 
 
 def user_for_token(session: Session, token: str, purpose: str, now: datetime) -> User | None:
@@ -227,8 +241,13 @@ def user_for_token(session: Session, token: str, purpose: str, now: datetime) ->
         return None
     if not isinstance(payload, dict) or not isinstance(payload.get("u"), int):
         return None
+    nonce = payload.get("n")
+    if not isinstance(nonce, str):
+        return None
     user = session.get(User, payload["u"])
     if user is None or not user.is_active or payload.get("p") != user.password_fingerprint:
+        return None
+    if not user.link_nonce_hash or not hmac.compare_digest(_nonce_hash(nonce), user.link_nonce_hash):
         return None
     return user
 

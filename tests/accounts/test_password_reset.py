@@ -139,7 +139,7 @@ def test_old_secret_keys_still_verify(app, make_user, clock):
         user = db.session.get(User, chair.id)
         token = services.make_token(user, services.PASSWORD_RESET, clock.now)
         app.config["SECRET_KEY_FALLBACKS"] = [app.config["SECRET_KEY"]]
-        app.config["SECRET_KEY"] = "a new key"
+        app.config["SECRET_KEY"] = "a new key, as long and random as the first one"
         assert services.user_for_token(db.session, token, services.PASSWORD_RESET, clock.now) == user
         app.config["SECRET_KEY_FALLBACKS"] = []
         assert services.user_for_token(db.session, token, services.PASSWORD_RESET, clock.now) is None
@@ -154,6 +154,7 @@ def test_the_new_password_is_checked(app, client, make_user, clock, password, co
     chair = make_user()
     with app.app_context():
         token = services.make_token(db.session.get(User, chair.id), services.PASSWORD_RESET, clock.now)
+        db.session.commit()  # the link's nonce is kept with the user
     response = client.post(f"/password/reset/{token}", data={"password": password, "confirm": confirm})
     assert response.status_code == 400
     assert message in page(response).one("form").text
@@ -167,6 +168,7 @@ def test_a_password_change_ends_other_sessions(app, client, make_user, login, cl
     assert other_device.get("/manage/").status_code == 200
     with app.app_context():
         token = services.make_token(db.session.get(User, chair.id), services.PASSWORD_RESET, clock.now)
+        db.session.commit()  # the link's nonce is kept with the user
     client.post(f"/password/reset/{token}", data={"password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
     assert client.get("/manage/").status_code == 200
     assert other_device.get("/manage/").status_code == 302
@@ -234,3 +236,51 @@ def test_unknown_council_slugs_are_named(app, make_council):
         with pytest.raises(services.UnknownCouncil) as error:
             services.councils_by_slug(db.session, ["education", "nope", "zzz"])
         assert error.value.details["slugs"] == ["nope", "zzz"]
+
+
+# --- forged and reused links (issue 12, row 2) ------------------------------------
+
+
+def forge(app, purpose: str, payload: dict, now) -> str:
+    """What someone who knows SECRET_KEY (but not the database) can sign."""
+    return services._serializer(purpose, now).dumps(payload)
+
+
+def test_knowing_the_key_is_not_enough_to_take_over_a_pending_invitation(
+        app, client, make_user, clock):
+    admin = make_user(role="admin")
+    with app.app_context():
+        inviter = db.session.get(User, admin.id)
+        invitee, _message = services.invite(db.session, "new.admin@example.org", "New Admin",
+                                            "admin", [], inviter, clock.now)
+        db.session.commit()
+        fingerprint = invitee.password_fingerprint  # of no password: anyone can compute it
+        invitee_id = invitee.id
+        # The payload links carried before nonces, and one with a made-up nonce.
+        old_style = forge(app, services.INVITATION, {"u": invitee_id, "p": fingerprint}, clock.now)
+        guessed = forge(app, services.INVITATION,
+                        {"u": invitee_id, "p": fingerprint, "n": "guessed-nonce"}, clock.now)
+    for token in (old_style, guessed):
+        assert client.get(f"/invitation/{token}").status_code == 400
+        response = client.post(f"/invitation/{token}",
+                               data={"password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
+        assert response.status_code == 400
+        assert client.get("/manage/users").status_code == 302  # not signed in
+    with app.app_context():
+        assert db.session.get(User, invitee_id).password_hash is None
+
+
+def test_a_link_works_once_and_only_the_latest_one_works(app, client, make_user, clock):
+    chair = make_user()
+    with app.app_context():
+        user = db.session.get(User, chair.id)
+        first = services.make_token(user, services.PASSWORD_RESET, clock.now)
+        latest = services.make_token(user, services.PASSWORD_RESET, clock.now)
+        db.session.commit()
+    assert client.get(f"/password/reset/{first}").status_code == 400
+    assert client.post(f"/password/reset/{latest}",
+                       data={"password": NEW_PASSWORD, "confirm": NEW_PASSWORD}).status_code == 302
+    other = app.test_client()
+    assert other.get(f"/password/reset/{latest}").status_code == 400
+    with app.app_context():
+        assert db.session.get(User, chair.id).link_nonce_hash is None
