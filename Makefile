@@ -30,16 +30,19 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
-## translations: compile the catalogues (English and French)
-translations: translations/fr/LC_MESSAGES/messages.mo
+# Every catalogue in translations/ (English is the source language).
+CATALOGUES := $(wildcard translations/*/LC_MESSAGES/messages.po)
 
-translations/fr/LC_MESSAGES/messages.mo: translations/fr/LC_MESSAGES/messages.po $(VENV)/.installed
-	$(BIN)/pybabel -q compile -d translations -l fr
+## translations: compile every catalogue
+translations: $(CATALOGUES:.po=.mo)
 
-## messages: extract every UI string and merge it into the French catalogue
+translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po $(VENV)/.installed
+	$(BIN)/pybabel -q compile -d translations -l $*
+
+## messages: extract every UI string and merge it into every catalogue
 messages: $(VENV)/.installed
 	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot --no-location --sort-output .
-	$(BIN)/pybabel -q update -i translations/messages.pot -d translations -l fr --no-fuzzy-matching --ignore-obsolete
+	$(BIN)/pybabel -q update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete
 
 # axe-core, injected into pages by the accessibility tests. Without npm the
 # browser tests skip with a reason instead of failing.

@@ -16,109 +16,92 @@ from .events.models import Event, EventKind, EventStatus, Venue
 from .events.services import apply_changes
 from .extensions import db
 from .cliutil import now_option
+from .demo_translations import TRANSLATIONS
 from .timeutil import local_to_utc, local_today, site_zone
 
 COUNCILS = [
-    ("education", "Education", "Éducation",
-     "Works with school boards, teachers, parents and students so that newcomer children and adults succeed in school and in English (ESL) classes.",
-     "Travaille avec les conseils scolaires, le personnel enseignant, les parents et les élèves pour que les enfants et les adultes nouvellement arrivés réussissent à l’école et dans les cours d’anglais langue seconde."),
-    ("employment", "Employment", "Emploi",
-     "Brings employers, employment services and job seekers together so that immigrants find work that matches their skills.",
-     "Réunit employeurs, services d’emploi et chercheurs d’emploi pour que les personnes immigrantes trouvent un travail à la mesure de leurs compétences."),
-    ("health-and-wellbeing", "Health and Wellbeing", "Santé et bien-être",
-     "Improves newcomers’ access to health care and mental-health supports, and helps providers serve a diverse community.",
-     "Améliore l’accès des personnes nouvellement arrivées aux soins de santé et au soutien en santé mentale, et aide les intervenants à servir une communauté diversifiée."),
-    ("inclusion-and-civic-engagement", "Inclusion and Civic Engagement", "Inclusion et engagement civique",
-     "Builds a welcoming community where newcomers and long-time residents meet, take part in civic life and stand together against racism.",
-     "Bâtit une communauté accueillante où nouveaux arrivants et résidents de longue date se rencontrent, participent à la vie civique et luttent ensemble contre le racisme."),
-    ("justice-and-protection-services", "Justice and Protection Services", "Justice et services de protection",
-     "Helps newcomers understand their rights and reach police, legal and protection services, and helps those services understand newcomers.",
-     "Aide les personnes nouvellement arrivées à connaître leurs droits et à joindre la police et les services juridiques et de protection, et aide ces services à mieux les comprendre."),
-    ("settlement", "Settlement", "Établissement",
-     "Coordinates settlement services so that newcomers find the help they need, in their language, from their first day.",
-     "Coordonne les services d’établissement pour que les personnes nouvellement arrivées trouvent l’aide dont elles ont besoin, dans leur langue, dès le premier jour."),
+    ("education", "Education",
+     "Works with school boards, teachers, parents and students so that newcomer children and adults succeed in school and in English (ESL) classes."),
+    ("employment", "Employment",
+     "Brings employers, employment services and job seekers together so that immigrants find work that matches their skills."),
+    ("health-and-wellbeing", "Health and Wellbeing",
+     "Improves newcomers’ access to health care and mental-health supports, and helps providers serve a diverse community."),
+    ("inclusion-and-civic-engagement", "Inclusion and Civic Engagement",
+     "Builds a welcoming community where newcomers and long-time residents meet, take part in civic life and stand together against racism."),
+    ("justice-and-protection-services", "Justice and Protection Services",
+     "Helps newcomers understand their rights and reach police, legal and protection services, and helps those services understand newcomers."),
+    ("settlement", "Settlement",
+     "Coordinates settlement services so that newcomers find the help they need, in their language, from their first day."),
 ]
 
+# (slug, name, intended outcome)
 THEMES = [
-    ("advocacy-systemic-change", "Advocacy/Systemic Change", "Défense des droits et changement systémique"),
-    ("supports-and-services-for-immigrants", "Supports and Services for Immigrants", "Soutiens et services aux personnes immigrantes"),
-    ("communication-and-access-to-information", "Communication and Access to Information", "Communication et accès à l’information"),
-    ("host-community", "Host Community", "Communauté d’accueil"),
-    ("supports-for-service-providers", "Supports for Service Providers", "Soutiens aux fournisseurs de services"),
+    ("advocacy-systemic-change", "Advocacy/Systemic Change",
+     "Policies and systems in London and Middlesex change so that they no longer put newcomers at a disadvantage."),
+    ("supports-and-services-for-immigrants", "Supports and Services for Immigrants",
+     "Newcomers find the services they need, coordinated, accessible and in their language."),
+    ("communication-and-access-to-information", "Communication and Access to Information",
+     "Newcomers and service providers have clear, timely information on services, rights and opportunities."),
+    ("host-community", "Host Community",
+     "A welcoming community where newcomers and long-time residents know one another and work together."),
+    ("supports-for-service-providers", "Supports for Service Providers",
+     "Service providers have the training, tools and connections to serve a diverse community well."),
 ]
 
-# (code, council, title, French title, themes, status, description)
+# (code, council, title, themes, status, description)
 RECOMMENDATIONS = [
     ("ED-1", "education", "Support parents, teachers and students through the school system",
-     "Soutenir les parents, le personnel enseignant et les élèves dans le système scolaire",
      ["supports-and-services-for-immigrants", "communication-and-access-to-information"], "in-progress",
      "A working group of parents, teachers and settlement workers in schools identifies what newcomer families need to navigate Ontario schools."),
     ("ED-2", "education", "Explore alternatives for delivering ESL",
-     "Explorer d’autres façons d’offrir l’anglais langue seconde",
      ["supports-and-services-for-immigrants"], "open",
      "Evening, online and workplace ESL so that working adults and parents with young children can learn English."),
     ("ED-3", "education", "Position paper: a “Teaching in Multilingual Classrooms” certification",
-     "Document de position : une certification « Enseigner en classe multilingue »",
      ["advocacy-systemic-change", "supports-for-service-providers"], "in-progress",
      "Advocate with faculties of education for an additional qualification on teaching in multilingual classrooms."),
     ("ED-4", "education", "Early screening for learning disabilities among newcomer children",
-     "Dépistage précoce des troubles d’apprentissage chez les enfants nouvellement arrivés",
      ["advocacy-systemic-change", "supports-and-services-for-immigrants"], "open",
      "Screening that tells a learning disability apart from learning a new language, early enough to help."),
     ("EM-1", "employment", "Promote employer resources through the immigrant employment council",
-     "Faire connaître les ressources pour employeurs par le conseil pour l’emploi des immigrants",
      ["host-community", "communication-and-access-to-information"], "in-progress",
      "Reach small and medium employers with hiring guides, mentoring programmes and wage subsidies."),
     ("EM-2", "employment", "A keys-to-success checklist for job seekers",
-     "Une liste des clés du succès pour les chercheurs d’emploi",
      ["communication-and-access-to-information", "supports-and-services-for-immigrants"], "done",
      "A plain-language checklist: credentials, Canadian résumé, references, networking, workplace culture."),
     ("EM-3", "employment", "Peer mentorship for immigrant job seekers",
-     "Mentorat par les pairs pour les chercheurs d’emploi immigrants",
      ["supports-and-services-for-immigrants", "host-community"], "open",
      "Match job seekers with immigrants working in their field in London and Middlesex."),
     ("EM-4", "employment", "A Common Assessment Process across employment services",
-     "Un processus d’évaluation commun entre les services d’emploi",
      ["supports-for-service-providers", "supports-and-services-for-immigrants"], "in-progress",
      "The Employment Sector Council’s shared intake, so that a job seeker tells their story once."),
     ("HW-1", "health-and-wellbeing", "Cultural sensitivity training for health and social service providers",
-     "Formation à la sensibilité culturelle pour les intervenants en santé et en services sociaux",
      ["supports-for-service-providers", "host-community"], "in-progress",
      "Training, including anti-racism education, for people who serve newcomers in health and social services."),
     ("HW-2", "health-and-wellbeing", "Holistic supports for newcomers’ mental health and wellbeing",
-     "Des soutiens globaux pour la santé mentale et le bien-être des personnes nouvellement arrivées",
      ["supports-and-services-for-immigrants"], "open",
      "Self-care, peer support and culturally safe counselling for people under the stress of settling in a new country."),
     ("HW-3", "health-and-wellbeing", "Education for service providers on newcomers’ journeys",
-     "Sensibiliser les intervenants au parcours des personnes nouvellement arrivées",
      ["supports-for-service-providers"], "open",
      "Help providers understand the journeys of immigrants and refugees to Canada and what they carry with them."),
     ("IC-1", "inclusion-and-civic-engagement", "Neighbourhood events that bring newcomers and long-time residents together",
-     "Des événements de quartier qui rassemblent nouveaux arrivants et résidents de longue date",
      ["host-community"], "in-progress",
      "Potlucks, walks and festivals in every part of London and Middlesex."),
     ("IC-2", "inclusion-and-civic-engagement", "Newcomers on boards, committees and in civic life",
-     "Des personnes nouvellement arrivées dans les conseils, les comités et la vie civique",
      ["advocacy-systemic-change", "host-community"], "open",
      "Information sessions on voting, municipal committees and volunteering on boards."),
     ("JP-1", "justice-and-protection-services", "Education on housing, parenting and elder abuse",
-     "Information sur le logement, le rôle parental et la maltraitance des aînés",
      ["communication-and-access-to-information", "supports-and-services-for-immigrants"], "in-progress",
      "Sessions in several languages on tenants’ rights, parenting in Canada and recognising elder abuse."),
     ("JP-2", "justice-and-protection-services", "Tools to access justice and protection services",
-     "Des outils pour accéder aux services de justice et de protection",
      ["communication-and-access-to-information"], "open",
      "Multilingual guides to police, legal clinics, victim services and child protection."),
     ("JP-3", "justice-and-protection-services", "Education for service providers on newcomers’ legal situations",
-     "Formation des intervenants sur la situation juridique des personnes nouvellement arrivées",
      ["supports-for-service-providers"], "open",
      "Immigration status, sponsorship and family law, for front-line staff."),
     ("SE-1", "settlement", "Holistic, coordinated settlement supports",
-     "Des soutiens à l’établissement globaux et coordonnés",
      ["supports-and-services-for-immigrants", "supports-for-service-providers"], "in-progress",
      "Settlement, housing, health and employment workers who refer to one another instead of sending people in circles."),
     ("SE-2", "settlement", "Clear information on where to find settlement services",
-     "Une information claire sur les services d’établissement",
      ["communication-and-access-to-information"], "open",
      "One map of services in London and Middlesex, in the languages newcomers speak."),
 ]
@@ -151,42 +134,6 @@ VENUES = [
 ]
 
 
-NEIGHBOURHOOD_FR = {
-    "Welcome Potluck in East London": (
-        "Repas-partage de bienvenue dans l’est de London",
-        "Apportez un plat de chez vous et rencontrez vos voisins. Les familles sont les bienvenues.",
-    ),
-    "Know Your Rights as a Tenant": (
-        "Connaître ses droits de locataire",
-        "Baux, augmentations de loyer et réparations expliqués par une clinique juridique communautaire.",
-    ),
-    "Newcomer Coffee Morning in Strathroy": (
-        "Café-rencontre des nouveaux arrivants à Strathroy",
-        "Café, pratique de la conversation et information sur les services du comté de Middlesex.",
-    ),
-    "Parenting in Canada: a conversation": (
-        "Être parent au Canada : une conversation",
-        "École, discipline et protection de l’enfance : des parents qui sont passés par là répondent à vos questions.",
-    ),
-    "ESL Options Open House": (
-        "Portes ouvertes : les cours d’anglais langue seconde",
-        "Cours d’anglais le soir, la fin de semaine et en ligne réunis dans une même salle : trouvez celui qui convient à votre semaine.",
-    ),
-    "Peer Mentoring for Job Seekers: Kick-off": (
-        "Mentorat par les pairs pour chercheurs d’emploi : lancement",
-        "Rencontrez des mentors qui ont trouvé un emploi dans leur domaine.",
-    ),
-    "Fall Harvest Neighbourhood Festival": (
-        "Fête de quartier des récoltes d’automne",
-        "Musique, nourriture et jeux pour toute la famille.",
-    ),
-    "Recognising Elder Abuse": (
-        "Reconnaître la maltraitance des aînés",
-        "Une séance d’information pour les familles et les proches aidants.",
-    ),
-}
-
-
 def next_march_7(today: date) -> date:
     """The next 7 March after today."""
     candidate = date(today.year, 3, 7)
@@ -202,6 +149,19 @@ def nth_weekday(year: int, month: int, weekday: int, n: int) -> date:
 def add_months(day: date, months: int) -> tuple[int, int]:
     index = day.year * 12 + day.month - 1 + months
     return index // 12, index % 12 + 1
+
+
+def translations(key: str, council: SubCouncil | None = None) -> dict:
+    """The demo's translations of one row ({language: {field: text}}); for
+    the monthly meeting, with the Sub-council's name in each language."""
+    found = TRANSLATIONS.get(key, {})
+    if council is None:
+        return {language: dict(texts) for language, texts in found.items()}
+    return {
+        language: {field: text.format(council=council.translation(language, "name") or council.name)
+                   for field, text in texts.items()}
+        for language, texts in found.items()
+    }
 
 
 def _get(model, **key):
@@ -227,29 +187,31 @@ def seed_demo(now: datetime) -> None:
         return local_to_utc(datetime.combine(day, time(hour, minute)), zone)
 
     councils = {}
-    for position, (slug, name, name_fr, description, description_fr) in enumerate(COUNCILS):
+    for position, (slug, name, description) in enumerate(COUNCILS):
         council = councils[slug] = _get(SubCouncil, slug=slug)
-        _set(council, name=name, name_fr=name_fr, description=description,
-             description_fr=description_fr, position=position)
+        _set(council, name=name, description=description, position=position, language="en",
+             translations=translations(f"council:{slug}"))
 
     themes = {}
-    for position, (slug, name, name_fr) in enumerate(THEMES):
+    for position, (slug, name, outcome) in enumerate(THEMES):
         theme = themes[slug] = _get(Theme, slug=slug)
-        _set(theme, name=name, name_fr=name_fr, position=position)
+        _set(theme, name=name, outcome=outcome, position=position, language="en",
+             translations=translations(f"theme:{slug}"))
 
     recs = {}
-    for position, (code, council, title, title_fr, rec_themes, status, description) in enumerate(
+    for position, (code, council, title, rec_themes, status, description) in enumerate(
         RECOMMENDATIONS
     ):
         rec = recs[code] = _get(Recommendation, code=code)
-        _set(rec, council=councils[council], title=title, title_fr=title_fr,
-             description=description, status=status, position=position,
-             themes=[themes[t] for t in rec_themes])
+        _set(rec, council=councils[council], title=title, description=description,
+             status=status, position=position, themes=[themes[t] for t in rec_themes],
+             language="en", translations=translations(f"recommendation:{code}"))
 
     venues = {}
     for slug, name, address, access, map_url in VENUES:
         venue = venues[slug] = _get(Venue, slug=slug)
-        _set(venue, name=name, address=address, accessibility_notes=access, map_url=map_url)
+        _set(venue, name=name, address=address, accessibility_notes=access, map_url=map_url,
+             language="en", translations=translations(f"venue:{slug}"))
 
     db.session.flush()
 
@@ -268,9 +230,9 @@ def seed_demo(now: datetime) -> None:
         f"community-meeting-{march7.isoformat()}",
         kind=EventKind.COMMUNITY_MEETING,
         title="March 7 Community Meeting",
-        title_fr="Rencontre communautaire du 7 mars",
         summary="Four workshops acting on recommendations of the Health and Wellbeing and Employment Sub-councils. Lunch provided.",
-        summary_fr="Quatre ateliers qui donnent suite aux recommandations des sous-conseils Santé et bien-être et Emploi. Dîner offert.",
+        language="en",
+        translations=translations("event:community-meeting"),
         description=(
             "The partnership’s community meeting brings residents, newcomers and "
             "service providers together.\n\n"
@@ -293,34 +255,30 @@ def seed_demo(now: datetime) -> None:
         recommendations=[recs["EM-4"], recs["HW-1"], recs["HW-2"], recs["HW-3"]],
     )
     workshops = [
-        ("common-assessment-process", 10, 0, 11, 30, "Common Assessment Process",
-         "Processus d’évaluation commun", None, "employment", ["EM-4", "EM-1"],
-         "How the Employment Sector Council’s shared intake process works, and what it means for job seekers.",
-         "Comment fonctionne le processus d’accueil commun du conseil du secteur de l’emploi, et ce qu’il change pour les chercheurs d’emploi."),
-        ("journeys-to-canada", 10, 0, 11, 30, "Journeys to Canada", "Parcours vers le Canada", None,
+        ("common-assessment-process", 10, 0, 11, 30, "Common Assessment Process", None,
+         "employment", ["EM-4", "EM-1"],
+         "How the Employment Sector Council’s shared intake process works, and what it means for job seekers."),
+        ("journeys-to-canada", 10, 0, 11, 30, "Journeys to Canada", None,
          "health-and-wellbeing", ["HW-3"],
-         "Newcomers and refugees share the journeys that brought them to London and Middlesex.",
-         "Des personnes nouvellement arrivées et réfugiées racontent le parcours qui les a menées à London et dans le comté de Middlesex."),
+         "Newcomers and refugees share the journeys that brought them to London and Middlesex."),
         ("breath-self-care", 13, 0, 14, 30, "Breath – self-care in stressful times",
-         "Respirer – prendre soin de soi en période de stress", "Opening Doors Project",
+         "Opening Doors Project",
          "health-and-wellbeing", ["HW-2"],
-         "Breathing and grounding practices anyone can use when settling in feels overwhelming.",
-         "Des exercices de respiration et d’ancrage à la portée de tous quand l’installation devient trop lourde."),
+         "Breathing and grounding practices anyone can use when settling in feels overwhelming."),
         ("building-bridges-anti-racism-101", 13, 0, 14, 30, "Building Bridges: Anti-racism 101",
-         "Bâtir des ponts : l’antiracisme 101", "Opening Doors Project",
+         "Opening Doors Project",
          "health-and-wellbeing", ["HW-1"],
-         "What racism looks like in everyday services, and what each of us can do about it.",
-         "À quoi ressemble le racisme dans les services de tous les jours, et ce que chacun peut faire."),
+         "What racism looks like in everyday services, and what each of us can do about it."),
     ]
-    for slug, h1, m1, h2, m2, title, title_fr, presenter, council, codes, summary, summary_fr in workshops:
+    for slug, h1, m1, h2, m2, title, presenter, council, codes, summary in workshops:
         event(
             f"{slug}-{march7.isoformat()}",
             kind=EventKind.WORKSHOP,
             parent=meeting,
             title=title,
-            title_fr=title_fr,
             summary=summary,
-            summary_fr=summary_fr,
+            language="en",
+            translations=translations(f"event:{slug}"),
             start_dt=at(march7, h1, m1),
             end_dt=at(march7, h2, m2),
             venue=venues["central-library"],
@@ -350,9 +308,9 @@ def seed_demo(now: datetime) -> None:
                 f"{council_slug}-sub-council-meeting-{year}-{month:02d}",
                 kind=EventKind.COUNCIL_MEETING,
                 title=f"{council.name} Sub-council meeting",
-                title_fr=f"Réunion du sous-conseil {council.name_fr}",
                 summary="The Sub-council’s monthly meeting. Members of the public are welcome to observe.",
-                summary_fr="Réunion mensuelle du sous-conseil. Le public est invité à y assister.",
+                language="en",
+                translations=translations("event:council-meeting", council=council),
                 start_dt=at(day, hour),
                 end_dt=at(day, hour + 2),
                 venue=venues[venue],
@@ -393,14 +351,13 @@ def seed_demo(now: datetime) -> None:
          ["JP-1"], ["communication-and-access-to-information"], 40, ["en", "ar"]),
     ]
     for slug, days, h1, h2, venue, title, summary, council, codes, theme_slugs, capacity, languages in neighbourhood:
-        title_fr, summary_fr = NEIGHBOURHOOD_FR[title]
         event(
             slug,
             kind=EventKind.NEIGHBOURHOOD_EVENT,
             title=title,
-            title_fr=title_fr,
             summary=summary,
-            summary_fr=summary_fr,
+            language="en",
+            translations=translations(f"event:{slug}"),
             start_dt=at(today + timedelta(days=days), h1),
             end_dt=at(today + timedelta(days=days), h2),
             venue=venues[venue],

@@ -1,11 +1,13 @@
 """Jinja filters and globals: dates in the site's zone and the reader's language."""
 from datetime import datetime
 
-from babel import Locale
 from flask import Flask, request, url_for
-from flask_babel import format_date, format_datetime, format_time, get_locale
+from flask_babel import format_date, format_datetime, format_time
+from markupsafe import Markup, escape
 
-from .i18n import current_language
+from .i18n import (
+    current_language, html_lang, language_name, native_name, site_languages, text_direction,
+)
 
 
 def local_date(value: datetime, format: str = "full") -> str:
@@ -27,12 +29,33 @@ def time_range(start: datetime, end: datetime) -> str:
     return f"{local_datetime(start, 'full')} – {local_datetime(end, 'full')}"
 
 
-def language_name(code: str) -> str:
-    try:
-        name = Locale.parse(code).get_display_name(get_locale())
-    except (ValueError, TypeError):
-        return code
-    return name[:1].upper() + name[1:] if name else code
+def in_lang(text) -> Markup:
+    """Content in a language other than the page's (a fallback, `LocalizedText`)
+    wrapped in a span saying which, so screen readers pronounce it right and
+    its direction is its own; anything else, escaped, as it is."""
+    lang = getattr(text, "lang", None)
+    if not text or not lang or lang == current_language():
+        return escape(text)
+    return Markup('<span lang="{}" dir="{}">{}</span>').format(
+        html_lang(lang), text_direction(lang), text)
+
+
+def missing_languages(obj, fields: tuple[str, ...] | None = None) -> Markup:
+    """The site languages a row's texts are not yet translated into, by name."""
+    missing = obj.missing_languages(site_languages(), fields)
+    if not missing:
+        return Markup("—")
+    return Markup(", ").join(
+        Markup('<span lang="{}">{}</span>').format(html_lang(code), native_name(code))
+        for code in missing)
+
+
+def language_links() -> list[dict]:
+    """Every site language by its own name, with this page's address in it."""
+    current = current_language()
+    return [{"code": code, "name": native_name(code), "lang": html_lang(code),
+             "dir": text_direction(code), "url": url_with(lang=code), "current": code == current}
+            for code in site_languages()]
 
 
 def url_with(**changes) -> str:
@@ -64,10 +87,21 @@ def init_app(app: Flask) -> None:
         local_time=local_time,
         local_datetime=local_datetime,
         language_name=language_name,
+        in_lang=in_lang,
+        html_lang=html_lang,
+        text_direction=text_direction,
+        native_name=native_name,
     )
     app.jinja_env.globals.update(
         time_range=time_range,
         url_with=url_with,
         current_language=current_language,
         field_attrs=field_attrs,
+        site_languages=site_languages,
+        missing_languages=missing_languages,
+        language_links=language_links,
+        page_lang=lambda: html_lang(current_language()),
+        page_dir=lambda: text_direction(current_language()),
+        # Mail clients that ignore `dir` still honour an explicit alignment.
+        align_start=lambda: "right" if text_direction(current_language()) == "rtl" else "left",
     )

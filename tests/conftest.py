@@ -151,6 +151,25 @@ def _attached(obj):
     return db.session.get(type(obj), obj.id)
 
 
+SITE_LANGUAGES = ("fr", "ar", "es", "zh_Hans", "en")
+
+
+def _translations(model, values: dict) -> dict:
+    """Builder shorthand: `title_fr="…"`, `name_ar="…"` become the row's
+    `translations` ({"fr": {"title": "…"}}), as a chair's form stores them."""
+    translations = {k: dict(v) for k, v in (values.pop("translations", None) or {}).items()}
+    for key in list(values):
+        for language in SITE_LANGUAGES:
+            field = key[: -len(language) - 1]
+            if key.endswith(f"_{language}") and field in model.TRANSLATED:
+                text = values.pop(key)
+                if text:
+                    translations.setdefault(language, {})[field] = text
+                break
+    values["translations"] = translations
+    return values
+
+
 def _save(obj):
     db.session.add(obj)
     db.session.commit()
@@ -172,7 +191,7 @@ def make_council(app, sequence):
         values.setdefault("description", f"What council {n} does.")
         values.setdefault("position", n)
         with _context(app):
-            return _save(SubCouncil(**values))
+            return _save(SubCouncil(**_translations(SubCouncil, values)))
 
     return make_council
 
@@ -185,7 +204,7 @@ def make_theme(app, sequence):
         values.setdefault("name", f"Theme {n}")
         values.setdefault("position", n)
         with _context(app):
-            return _save(Theme(**values))
+            return _save(Theme(**_translations(Theme, values)))
 
     return make_theme
 
@@ -203,7 +222,7 @@ def make_recommendation(app, sequence, make_council):
             if "council" in values:
                 values["council"] = _attached(values["council"])
             values["themes"] = [_attached(t) for t in values.get("themes", [])]
-            return _save(Recommendation(**values))
+            return _save(Recommendation(**_translations(Recommendation, values)))
 
     return make_recommendation
 
@@ -216,7 +235,7 @@ def make_venue(app, sequence):
         values.setdefault("name", f"Venue {n}")
         values.setdefault("address", f"{n} Dundas Street, London, ON")
         with _context(app):
-            return _save(Venue(**values))
+            return _save(Venue(**_translations(Venue, values)))
 
     return make_venue
 
@@ -240,6 +259,6 @@ def make_event(app, sequence, clock):
                     values[name] = _attached(values[name])
             for name in ("themes", "recommendations"):
                 values[name] = [_attached(item) for item in values.get(name, [])]
-            return _save(Event(**values))
+            return _save(Event(**_translations(Event, values)))
 
     return make_event

@@ -48,7 +48,11 @@ def test_demo_councils_themes_and_recommendations(app, demo):
     with app.app_context():
         councils = db.session.scalars(select(SubCouncil)).all()
         assert {c.slug for c in councils} == COUNCIL_SLUGS
-        assert all(c.name and c.name_fr and c.description for c in councils)
+        assert all(c.name and c.description for c in councils)
+        # Every site language has every Sub-council's name and description.
+        for language in app.config["LANGUAGES"][1:]:
+            assert all(c.translation(language, "name") and c.translation(language, "description")
+                       for c in councils), language
         assert db.session.scalar(select(db.func.count()).select_from(Theme)) == 5
         recommendations = db.session.scalars(select(Recommendation)).all()
         assert len(recommendations) >= 15

@@ -45,7 +45,14 @@ def test_choosing_the_current_language_again_does_not_reset_the_cookie(client):
         ("fr", "fr"),
         ("fr-CA,fr;q=0.9,en;q=0.8", "fr"),
         ("en-CA,en;q=0.9,fr;q=0.8", "en"),
-        ("ar,fr;q=0.5", "fr"),
+        ("ar,fr;q=0.5", "ar"),
+        ("ar-EG,ar;q=0.9", "ar"),
+        ("es-MX,es;q=0.9,en;q=0.5", "es"),
+        ("zh-CN,zh;q=0.9", "zh-Hans"),
+        ("zh-Hans", "zh-Hans"),
+        ("zh", "zh-Hans"),
+        # Traditional characters are not Simplified Chinese: the next choice wins.
+        ("zh-TW,zh-Hant;q=0.9,fr;q=0.5", "fr"),
         ("de-DE,de;q=0.9", "en"),
         ("", "en"),
     ],
@@ -87,14 +94,36 @@ def test_a_tampered_cookie_is_ignored(client):
     assert "<script>" not in response.get_data(as_text=True)
 
 
-def test_language_switch_links_to_the_same_page_in_the_other_language(client, make_event):
+def test_language_menu_lists_every_language_by_its_own_name(client, make_event):
     event = make_event()
     switch = page(client.get(f"/events/{event.slug}")).one("nav", class_="lang-switch")
-    link = switch.one("a")
-    assert link["href"] == f"/events/{event.slug}?lang=fr"
-    assert link["lang"] == "fr"
-    switch = page(client.get(link["href"])).one("nav", class_="lang-switch")
-    assert switch.one("a")["href"] == f"/events/{event.slug}?lang=en"
+    links = {a["lang"]: (a.text, a["href"], a.attrs.get("dir"), a.attrs.get("aria-current"))
+             for a in switch.find_all("a")}
+    assert links == {
+        "en": ("English", f"/events/{event.slug}?lang=en", "ltr", "true"),
+        "fr": ("Français", f"/events/{event.slug}?lang=fr", "ltr", None),
+        "ar": ("العربية", f"/events/{event.slug}?lang=ar", "rtl", None),
+        "es": ("Español", f"/events/{event.slug}?lang=es", "ltr", None),
+        "zh-Hans": ("简体中文", f"/events/{event.slug}?lang=zh_Hans", "ltr", None),
+    }
+    switch = page(client.get(f"/events/{event.slug}?lang=ar")).one("nav", class_="lang-switch")
+    assert [a["lang"] for a in switch.find_all("a") if a.attrs.get("aria-current")] == ["ar"]
+
+
+def test_arabic_pages_read_right_to_left(client, make_event):
+    event = make_event()
+    root = page(client.get(f"/events/{event.slug}?lang=ar")).one("html")
+    assert (root["lang"], root["dir"]) == ("ar", "rtl")
+    root = page(client.get(f"/events/{event.slug}?lang=zh_Hans")).one("html")
+    assert (root["lang"], root["dir"]) == ("zh-Hans", "ltr")
+
+
+def test_public_pages_name_their_other_languages(client, make_event):
+    event = make_event()
+    head = page(client.get(f"/events/{event.slug}")).one("head")
+    alternates = {link["hreflang"]: link["href"] for link in head.find_all("link", rel="alternate")}
+    assert alternates == {code: f"/events/{event.slug}?lang={lang}" for code, lang in [
+        ("en", "en"), ("fr", "fr"), ("ar", "ar"), ("es", "es"), ("zh-Hans", "zh_Hans")]}
 
 
 def test_french_content_is_shown_to_french_readers(client, make_event):

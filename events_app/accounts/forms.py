@@ -3,12 +3,13 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
+from ..registrations.forms import one_line
 from .services import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 
 
 class LoginForm(FlaskForm):
     email = EmailField(
-        _l("E-mail address"),
+        _l("E-mail address"), filters=[one_line],
         validators=[DataRequired(_l("Please enter your e-mail address.")), Length(max=254)],
         render_kw={"autocomplete": "username"},
     )
@@ -22,7 +23,7 @@ class LoginForm(FlaskForm):
 
 class ForgotPasswordForm(FlaskForm):
     email = EmailField(
-        _l("E-mail address"),
+        _l("E-mail address"), filters=[one_line],
         validators=[
             DataRequired(_l("Please enter your e-mail address.")),
             Length(max=254),

@@ -17,13 +17,12 @@ recommendation_themes = Table(
 
 class SubCouncil(Localized, db.Model):
     __tablename__ = "sub_council"
+    TRANSLATED = ("name", "description")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(80), unique=True)
     name: Mapped[str] = mapped_column(String(120))
-    name_fr: Mapped[str | None] = mapped_column(String(120))
     description: Mapped[str] = mapped_column(Text, default="")
-    description_fr: Mapped[str | None] = mapped_column(Text)
     position: Mapped[int] = mapped_column(default=0)
     # Where the chairs' weekly digest goes while the Sub-council has no
     # active chair account (see `subscriptions.services.chair_recipients`).
@@ -39,12 +38,16 @@ class SubCouncil(Localized, db.Model):
 
 
 class Theme(Localized, db.Model):
+    """One of the partnership's five overarching themes."""
+
     __tablename__ = "theme"
+    TRANSLATED = ("name", "outcome")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(80), unique=True)
     name: Mapped[str] = mapped_column(String(120))
-    name_fr: Mapped[str | None] = mapped_column(String(120))
+    # The intended outcome the partnership states for the theme.
+    outcome: Mapped[str] = mapped_column(Text, default="", server_default="")
     position: Mapped[int] = mapped_column(default=0)
 
     def __repr__(self) -> str:
@@ -66,11 +69,11 @@ RECOMMENDATION_STATUS_LABELS = {
 
 class Recommendation(Localized, db.Model):
     __tablename__ = "recommendation"
+    TRANSLATED = ("title", "description")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(20), unique=True)
     title: Mapped[str] = mapped_column(String(200))
-    title_fr: Mapped[str | None] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
     council_id: Mapped[int] = mapped_column(ForeignKey("sub_council.id"), index=True)
     status: Mapped[str] = mapped_column(String(20), default=RecommendationStatus.OPEN)

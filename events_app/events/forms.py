@@ -1,9 +1,9 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField
-from wtforms.validators import Optional
+from wtforms.validators import Optional, Regexp
 
-from .models import KIND_LABELS
+from .models import KIND_LABELS, LANGUAGE_CODE
 
 
 class EventFilterForm(FlaskForm):
@@ -15,6 +15,11 @@ class EventFilterForm(FlaskForm):
     council = SelectField(_l("Sub-council"), validators=[Optional()], validate_choice=True)
     theme = SelectField(_l("Theme"), validators=[Optional()], validate_choice=True)
     kind = SelectField(_l("Kind of event"), validators=[Optional()], validate_choice=True)
+    # Any language code is accepted in the address (an event may be held in
+    # Punjabi); the list offers the site's languages.
+    language = SelectField(
+        _l("Held in or interpreted into"), validate_choice=False,
+        validators=[Optional(), Regexp(LANGUAGE_CODE, message=_l("Please choose a language from the list."))])
     from_ = DateField(
         _l("From"),
         name="from",
@@ -22,8 +27,14 @@ class EventFilterForm(FlaskForm):
         description=_l("Format: YYYY-MM-DD"),
     )
 
-    def set_choices(self, councils, themes) -> None:
+    def set_choices(self, councils, themes, languages) -> None:
+        """`languages`: (code, name) of the languages to offer."""
         everything = [("", _l("All"))]
+        offered = list(languages)
+        asked = self.language.data
+        if asked and LANGUAGE_CODE.match(asked) and asked not in dict(offered):
+            offered.append((asked, asked))
+        self.language.choices = [("", _l("Any language"))] + offered
         self.council.choices = everything + [(c.slug, c.localized("name")) for c in councils]
         self.theme.choices = everything + [(t.slug, t.localized("name")) for t in themes]
         self.kind.choices = everything + [(str(k), label) for k, label in KIND_LABELS.items()]

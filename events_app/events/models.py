@@ -1,18 +1,19 @@
 import enum
+import re
 import uuid
 from datetime import datetime
 
 import markdown
 import nh3
 from markupsafe import Markup
-from sqlalchemy import JSON, Column, ForeignKey, Index, String, Table, Text, and_, event, or_
+from sqlalchemy import JSON, Column, ForeignKey, Index, String, Table, Text, and_, cast, event, literal, or_
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from flask_babel import lazy_gettext as _l
 
 from ..councils.models import Recommendation, SubCouncil, Theme
 from ..extensions import db
-from ..i18n import Localized
+from ..i18n import Localized, html_lang, text_direction
 from ..timeutil import UTCDateTime, column_now
 
 
@@ -67,13 +68,17 @@ event_recommendations = Table(
 )
 
 
-class Venue(db.Model):
+class Venue(Localized, db.Model):
     __tablename__ = "venue"
+    # The address stays as the post office writes it; a name may differ by language.
+    TRANSLATED = ("name", "directions", "accessibility_notes")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(80), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     address: Mapped[str] = mapped_column(String(300))
+    # How to get there and find the room ("side door on Dundas, second floor").
+    directions: Mapped[str] = mapped_column(Text, default="", server_default="")
     accessibility_notes: Mapped[str] = mapped_column(Text, default="")
     map_url: Mapped[str | None] = mapped_column(String(500))
 
@@ -102,20 +107,29 @@ def render_markdown(text: str) -> Markup:
     )
 
 
+def localized_markdown(text) -> Markup:
+    """Markdown in a block of its own language and direction (`LocalizedText`)."""
+    html = render_markdown(text)
+    lang = getattr(text, "lang", None)
+    if not lang:
+        return html
+    return Markup('<div lang="{}" dir="{}">{}</div>').format(html_lang(lang), text_direction(lang), html)
+
+
 def new_uid() -> str:
     return uuid.uuid4().hex
 
 
 class Event(Localized, db.Model):
     __tablename__ = "event"
+    TRANSLATED = ("title", "summary", "description", "accessibility_notes",
+                  "interpretation_notes", "childcare_notes")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(120), unique=True)
     kind: Mapped[str] = mapped_column(String(32))
     title: Mapped[str] = mapped_column(String(200))
-    title_fr: Mapped[str | None] = mapped_column(String(200))
     summary: Mapped[str] = mapped_column(String(500), default="")
-    summary_fr: Mapped[str | None] = mapped_column(String(500))
     description: Mapped[str] = mapped_column(Text, default="")
     start_dt: Mapped[datetime] = mapped_column(UTCDateTime)
     end_dt: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -192,7 +206,9 @@ class Event(Localized, db.Model):
 
     @property
     def description_html(self) -> Markup:
-        return render_markdown(self.description)
+        """The description in the reader's language, as HTML, marked with
+        its language when it is another (a fallback)."""
+        return localized_markdown(self.localized("description"))
 
     @property
     def kind_label(self) -> str:
@@ -221,6 +237,25 @@ class Event(Localized, db.Model):
         for session in self.public_sessions:
             slots.setdefault((session.start_dt, session.end_dt), []).append(session)
         return [(start, end, items) for (start, end), items in sorted(slots.items())]
+
+
+# An event's `languages` are ISO 639 codes, optionally with a subtag
+# ("ar", "zh-Hans"): letters, digits and one hyphen, never "%", "_" or '"'.
+LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?$")
+
+
+def held_in(event, code):
+    """SQL: the event is held in, or interpreted into, the language `code`
+    (a string or a bound parameter: "zh" also finds "zh-Hans").
+
+    `languages` is a JSON list; its text is matched with LIKE, which reads
+    the same on SQLite and PostgreSQL (JSON functions differ between them).
+    The codes cannot hold LIKE's wildcards, so the match is exact.
+    """
+    code = literal(code, String) if isinstance(code, str) else code
+    listed = cast(event.languages, String)
+    return or_(listed.like(literal('%"') + code + literal('"%')),
+               listed.like(literal('%"') + code + literal('-%')))
 
 
 def ends_after(moment: datetime):

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, aliased, joinedload, selectinload
 
 from ..councils.models import Recommendation, SubCouncil, Theme
 from ..timeutil import local_day_bounds, local_to_utc, local_today, to_local
-from .models import Event, EventKind, EventStatus, event_recommendations, event_themes
+from .models import Event, EventKind, EventStatus, event_recommendations, event_themes, held_in
 from .recurrence import occurrences_between
 
 # Shown to the public: published events, and cancelled ones so that people who
@@ -26,6 +26,8 @@ class EventFilter:
     theme: str | None = None
     kind: str | None = None
     from_date: date | None = None
+    # Held in, or interpreted into (ISO 639: "ar", "zh").
+    language: str | None = None
 
 
 def page_count(total: int, per_page: int) -> int:
@@ -88,6 +90,8 @@ def _filter_conditions(filters: EventFilter) -> list:
             select(SubCouncil.id).where(SubCouncil.slug == filters.council).scalar_subquery()
         )
         conditions.append(_matches(lambda e: e.council_id == council_id))
+    if filters.language:
+        conditions.append(_matches(lambda e: held_in(e, filters.language)))
     if filters.theme:
         theme_id = select(Theme.id).where(Theme.slug == filters.theme).scalar_subquery()
         conditions.append(
@@ -296,7 +300,7 @@ def upcoming_events_for_council(
 
 # A change to any of these makes calendars that hold the event update it.
 CALENDAR_FIELDS = frozenset(
-    {"title", "title_fr", "start_dt", "end_dt", "venue_id", "venue", "online_url", "status"}
+    {"title", "translations", "start_dt", "end_dt", "venue_id", "venue", "online_url", "status"}
 )
 
 

@@ -3,6 +3,7 @@ from sqlalchemy import select
 
 from ..councils.models import SubCouncil, Theme
 from ..extensions import db
+from ..i18n import event_language_codes, language_name
 from ..ical import services as ical_services
 from ..pagecache import cached_page
 from ..registrations import services as registration_services
@@ -38,6 +39,7 @@ def index():
     form.set_choices(
         db.session.scalars(select(SubCouncil).order_by(SubCouncil.position, SubCouncil.name)),
         db.session.scalars(select(Theme).order_by(Theme.position)),
+        [(code, language_name(code)) for code in event_language_codes()],
     )
     valid = form.validate()
     filters = services.EventFilter()
@@ -47,6 +49,7 @@ def index():
             theme=form.theme.data or None,
             kind=form.kind.data or None,
             from_date=form.from_.data,
+            language=form.language.data or None,
         )
     page = services.find_events(
         db.session,

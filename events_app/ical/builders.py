@@ -66,7 +66,7 @@ from ..i18n import current_language
 PRODID = "-//London & Middlesex Local Immigration Partnership//Community Events//EN"
 # Part of every feed's validator: change it when the bytes for the same rows
 # change (a new property, a new label), so that calendars fetch them again.
-FORMAT_VERSION = 2  # 2: RRULE/EXDATE of repeating events
+FORMAT_VERSION = 3  # 2: RRULE/EXDATE of repeating events; 3: every site language, translated notes
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +76,8 @@ class CalendarSession:
     start_dt: datetime
     end_dt: datetime
     title: str
-    title_fr: str | None
+    language: str
+    translations: dict
     status: str
 
 
@@ -86,7 +87,8 @@ class CalendarParent:
 
     uid: str
     title: str
-    title_fr: str | None
+    language: str
+    translations: dict
     status: str
 
 
@@ -107,9 +109,11 @@ class CalendarEvent:
     status: str
     sequence: int
     title: str
-    title_fr: str | None
     summary: str
-    summary_fr: str | None
+    # The language title, summary and notes are written in, and their
+    # translations ({"fr": {"title": …}}), as on the model (`i18n.Localized`).
+    language: str
+    translations: dict
     start_dt: datetime
     end_dt: datetime
     created_dt: datetime
@@ -141,9 +145,9 @@ class CalendarEvent:
             status=event.status,
             sequence=event.sequence or 0,
             title=event.title,
-            title_fr=event.title_fr,
             summary=event.summary or "",
-            summary_fr=event.summary_fr,
+            language=event.language or "en",
+            translations=dict(event.translations or {}),
             start_dt=event.start_dt,
             end_dt=event.end_dt,
             created_dt=event.created_dt,
@@ -159,11 +163,13 @@ class CalendarEvent:
             themes=list(event.themes),
             recommendations=list(event.recommendations),
             parent=(
-                CalendarParent(parent.uid, parent.title, parent.title_fr, parent.status)
+                CalendarParent(parent.uid, parent.title, parent.language or "en",
+                               dict(parent.translations or {}), parent.status)
                 if parent is not None else None
             ),
             sessions=[
-                CalendarSession(s.start_dt, s.end_dt, s.title, s.title_fr, s.status)
+                CalendarSession(s.start_dt, s.end_dt, s.title, s.language or "en",
+                                dict(s.translations or {}), s.status)
                 for s in event.public_sessions
             ],
             recurrence_rule=event.recurrence_rule or None,
@@ -426,7 +432,7 @@ class _Writer:
         self.host = site_host(site_url)
         self.event_url = event_url_maker(site_url)
         self.locale = str(get_locale() or "en")
-        self.french = current_language() == "fr"
+        self.reader_language = current_language()
         self.labels = _labels()
         self.kind_labels = {kind: str(label) for kind, label in KIND_LABELS.items()}
         self.organizer = None
@@ -440,12 +446,14 @@ class _Writer:
         self._values: dict = {}
 
     def text(self, row, field: str) -> str:
-        """`row.localized(field)`, without asking Flask-Babel for the locale each time."""
-        if self.french:
-            french = getattr(row, f"{field}_fr", None)
-            if french:
-                return french
-        return getattr(row, field)
+        """`row.localized(field)` (the reader's language, else as written),
+        without asking Flask-Babel for the locale each time."""
+        language = self.reader_language
+        if language != row.language:
+            translated = (row.translations.get(language) or {}).get(field)
+            if translated:
+                return translated
+        return getattr(row, field) or ""
 
     def name(self, row, field: str = "name") -> str:
         key = (type(row), row.id, field)
@@ -490,7 +498,7 @@ class _Writer:
 
     def location(self, event: CalendarEvent) -> str | None:
         if event.venue is not None:
-            return f"{event.venue.name}, {event.venue.address}"
+            return f"{self.name(event.venue)}, {event.venue.address}"
         return event.online_url or None
 
     def categories(self, event: CalendarEvent) -> tuple[str, ...]:
@@ -525,14 +533,16 @@ class _Writer:
         if event.languages:
             languages = ", ".join(self.language(code) for code in event.languages)
             lines.append(labels["languages"] % {"languages": languages})
-        venue_notes = event.venue.accessibility_notes if event.venue is not None else ""
-        access = " ".join(note for note in (event.accessibility_notes, venue_notes) if note)
+        venue_notes = self.name(event.venue, "accessibility_notes") if event.venue is not None else ""
+        access = " ".join(note for note in (self.text(event, "accessibility_notes"), venue_notes) if note)
         if access:
             lines.append(labels["accessibility"] % {"notes": access})
-        if event.interpretation_notes:
-            lines.append(labels["interpretation"] % {"notes": event.interpretation_notes})
-        if event.childcare_notes:
-            lines.append(labels["childcare"] % {"notes": event.childcare_notes})
+        interpretation = self.text(event, "interpretation_notes")
+        if interpretation:
+            lines.append(labels["interpretation"] % {"notes": interpretation})
+        childcare = self.text(event, "childcare_notes")
+        if childcare:
+            lines.append(labels["childcare"] % {"notes": childcare})
         if event.online_url and event.venue is not None:
             lines.append(labels["online"] % {"url": event.online_url})
         sessions = event.sessions

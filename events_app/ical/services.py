@@ -50,11 +50,14 @@ from ..events.models import (
     EventKind,
     EventStatus,
     Venue,
+    LANGUAGE_CODE,
     ends_after,
     event_recommendations,
     event_themes,
+    held_in,
 )
 from ..events.services import PUBLIC_STATUSES, get_public_event
+from ..i18n import event_language_codes, language_name
 from ..pagecache import site_state
 from ..timeutil import UTCDateTime
 from .builders import (
@@ -86,6 +89,7 @@ class Scope(enum.StrEnum):
     COUNCIL = "council"
     THEME = "theme"
     KIND = "kind"
+    LANGUAGE = "language"
 
 
 @dataclass(frozen=True)
@@ -112,6 +116,8 @@ class Feed:
             return "ical.all_feed", {}
         if self.scope is Scope.KIND:
             return "ical.kind_feed", {"kind": self.key}
+        if self.scope is Scope.LANGUAGE:
+            return "ical.language_feed", {"code": self.key}
         return f"ical.{self.scope}_feed", {"slug": self.key}
 
 
@@ -151,7 +157,7 @@ def council_feed(council: SubCouncil) -> Feed:
         Scope.COUNCIL,
         council.slug,
         council.id,
-        (council.name, council.name_fr),
+        (name,),
         title=name,
         name=_("LMLIP: %(council)s Sub-council", council=name),
         description=_(
@@ -168,7 +174,7 @@ def theme_feed(theme: Theme) -> Feed:
         Scope.THEME,
         theme.slug,
         theme.id,
-        (theme.name, theme.name_fr),
+        (name,),
         title=name,
         name=_("LMLIP: %(theme)s", theme=name),
         description=_(
@@ -192,6 +198,19 @@ def kind_feed(kind: EventKind) -> Feed:
     )
 
 
+def language_feed(code: str) -> Feed:
+    name = language_name(code)
+    return Feed(
+        Scope.LANGUAGE,
+        code,
+        title=name,
+        name=_("LMLIP: events in %(language)s", language=name),
+        description=_(
+            "Events of the London & Middlesex Local Immigration Partnership held in "
+            "%(language)s or with interpretation into it.", language=name),
+    )
+
+
 _COUNCIL_BY_SLUG = select(SubCouncil).where(SubCouncil.slug == bindparam("slug"))
 _THEME_BY_SLUG = select(Theme).where(Theme.slug == bindparam("slug"))
 
@@ -203,6 +222,8 @@ def find_feed(session: Session, scope: Scope | str, key: str | None = None) -> F
         return all_feed()
     if scope is Scope.KIND:
         return kind_feed(EventKind(key)) if key in set(EventKind) else None
+    if scope is Scope.LANGUAGE:
+        return language_feed(key) if key and LANGUAGE_CODE.match(key) else None
     statement = _COUNCIL_BY_SLUG if scope is Scope.COUNCIL else _THEME_BY_SLUG
     row = session.execute(statement, {"slug": key}).scalar_one_or_none()
     if row is None:
@@ -219,6 +240,7 @@ def all_feeds(session: Session) -> list[tuple[str, list[Feed]]]:
         (_("By Sub-council"), [council_feed(c) for c in councils]),
         (_("By theme"), [theme_feed(t) for t in themes]),
         (_("By kind of event"), [kind_feed(kind) for kind in EventKind]),
+        (_("By language"), [language_feed(code) for code in event_language_codes()]),
     ]
 
 
@@ -240,6 +262,8 @@ def _matches(scope: Scope, event):
     """The feed's criterion on one event row (`Event` or its meeting `Parent`)."""
     if scope is Scope.KIND:
         return event.kind == SUBJECT
+    if scope is Scope.LANGUAGE:
+        return held_in(event, SUBJECT)
     if scope is Scope.THEME:
         return exists().where(
             event_themes.c.event_id == event.id, event_themes.c.theme_id == SUBJECT
@@ -283,8 +307,8 @@ def window_start(now: datetime) -> datetime:
 
 # The columns of `Event` a calendar shows (not the Markdown description).
 _CALENDAR_COLUMNS = (
-    "id", "uid", "slug", "kind", "status", "sequence", "title", "title_fr", "summary",
-    "summary_fr", "start_dt", "end_dt", "created_dt", "updated_dt", "venue_id", "online_url",
+    "id", "uid", "slug", "kind", "status", "sequence", "title", "summary",
+    "language", "translations", "start_dt", "end_dt", "created_dt", "updated_dt", "venue_id", "online_url",
     "council_id", "presenter", "languages", "accessibility_notes", "interpretation_notes",
     "childcare_notes", "recurrence_rule", "recurrence_exdates",
 )
@@ -311,7 +335,7 @@ def _events_statements(scope: Scope) -> tuple:
     rows = (
         select(
             *(Event.__table__.c[name] for name in _CALENDAR_COLUMNS),
-            Parent.uid, Parent.title, Parent.title_fr, Parent.status,
+            Parent.uid, Parent.title, Parent.language, Parent.translations, Parent.status,
         )
         .outerjoin(Parent, Parent.id == Event.parent_id)
         .where(*conditions)
@@ -324,7 +348,8 @@ def _events_statements(scope: Scope) -> tuple:
         event_recommendations.c.event_id, event_recommendations.c.recommendation_id
     ).where(event_recommendations.c.event_id.in_(ids))
     sessions = (
-        select(Child.parent_id, Child.start_dt, Child.end_dt, Child.title, Child.title_fr, Child.status)
+        select(Child.parent_id, Child.start_dt, Child.end_dt, Child.title, Child.language,
+               Child.translations, Child.status)
         .where(Child.parent_id.in_(ids), Child.status.in_(PUBLIC_STATUSES))
         .order_by(Child.start_dt, Child.id)
     )
@@ -363,16 +388,17 @@ def feed_events(session: Session, feed: Feed, now: datetime) -> list[CalendarEve
     for found in recs_of.values():
         found.sort(key=lambda rec: rec.position)
     sessions_of: dict[int, list[CalendarSession]] = {}
-    for parent_id, *values in session_rows:
-        sessions_of.setdefault(parent_id, []).append(CalendarSession(*values))
+    for parent_id, start_dt, end_dt, title, language, translations, status in session_rows:
+        sessions_of.setdefault(parent_id, []).append(CalendarSession(
+            start_dt, end_dt, title, language or "en", translations or {}, status))
 
     events = []
     for row in rows:
-        (event_id, uid, slug, kind, status, sequence, title, title_fr, summary, summary_fr,
+        (event_id, uid, slug, kind, status, sequence, title, summary, language, translations,
          start_dt, end_dt, created_dt, updated_dt, venue_id, online_url, council_id, presenter,
          languages, accessibility_notes, interpretation_notes, childcare_notes,
          recurrence_rule, recurrence_exdates,
-         parent_uid, parent_title, parent_title_fr, parent_status) = row
+         parent_uid, parent_title, parent_language, parent_translations, parent_status) = row
         events.append(CalendarEvent(
             uid=uid,
             slug=slug,
@@ -380,9 +406,9 @@ def feed_events(session: Session, feed: Feed, now: datetime) -> list[CalendarEve
             status=status,
             sequence=sequence or 0,
             title=title,
-            title_fr=title_fr,
             summary=summary or "",
-            summary_fr=summary_fr,
+            language=language or "en",
+            translations=translations or {},
             start_dt=start_dt,
             end_dt=end_dt,
             created_dt=created_dt,
@@ -398,7 +424,8 @@ def feed_events(session: Session, feed: Feed, now: datetime) -> list[CalendarEve
             themes=themes_of.get(event_id, []),
             recommendations=recs_of.get(event_id, []),
             parent=(
-                CalendarParent(parent_uid, parent_title, parent_title_fr, parent_status)
+                CalendarParent(parent_uid, parent_title, parent_language or "en",
+                               parent_translations or {}, parent_status)
                 if parent_uid is not None else None
             ),
             sessions=sessions_of.get(event_id, []),
@@ -763,7 +790,7 @@ def calendar_links(event: Event, site_url: str, zone: ZoneInfo) -> CalendarLinks
     summary = event.localized("summary")
     details = f"{summary}\n\n{page}" if summary else page
     if event.venue is not None:
-        location = f"{event.venue.name}, {event.venue.address}"
+        location = f"{event.venue.localized('name')}, {event.venue.address}"
     else:
         location = event.online_url or ""
     title = event.localized("title")

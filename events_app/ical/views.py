@@ -97,6 +97,12 @@ def kind_feed(kind: str):
     return _serve_feed(Scope.KIND, kind)
 
 
+@bp.get("/calendar/languages/<code>.ics")
+def language_feed(code: str):
+    """Events held in, or interpreted into, one language (ISO 639: ar, es, zh …)."""
+    return _serve_feed(Scope.LANGUAGE, code)
+
+
 @bp.get("/events/<slug>.ics")
 def event_file(slug: str):
     validator = services.current_event_validator(db.session, slug, select_locale(), _site_url())

@@ -17,8 +17,9 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
 
 from ..councils.models import RECOMMENDATION_STATUS_LABELS, RecommendationStatus
-from ..registrations.forms import clean
+from ..registrations.forms import clean, one_line
 from .event_forms import MultiCheckboxField
+from .translation_forms import with_translations
 
 TOO_LONG = _l("Please use at most %(max)d characters.")
 POSITION = re.compile(r"-?\d{1,6}")
@@ -36,7 +37,7 @@ def _text(label, n: int, *, required=None, description=None, area=False, rows=2)
     render_kw = {"maxlength": n}
     if area:
         render_kw["rows"] = rows
-    return field(label, filters=[clean], validators=validators, description=description,
+    return field(label, filters=[clean if area else one_line], validators=validators, description=description,
                  render_kw=render_kw)
 
 
@@ -46,7 +47,7 @@ def upper(value):
 
 def _position():
     return StringField(
-        _l("Position (optional)"), filters=[clean], validators=[Optional(), _max(7)],
+        _l("Position (optional)"), filters=[one_line], validators=[Optional(), _max(7)],
         description=_l("Lists are sorted by this number, smallest first. Empty: after the others."),
         render_kw={"type": "number", "inputmode": "numeric", "maxlength": 7})
 
@@ -61,13 +62,11 @@ class _PositionMixin:
 
 
 class CouncilForm(_PositionMixin, FlaskForm):
-    name = _text(_l("Name (English)"), 120, required=_l("Please give the Sub-council a name."))
-    name_fr = _text(_l("Name in French (optional)"), 120)
+    name = _text(_l("Name"), 120, required=_l("Please give the Sub-council a name."))
     description = _text(_l("Description (optional)"), 20000, area=True, rows=5)
-    description_fr = _text(_l("Description in French (optional)"), 20000, area=True, rows=5)
     position = _position()
     digest_email = EmailField(
-        _l("Digest e-mail address (optional)"), filters=[clean],
+        _l("Digest e-mail address (optional)"), filters=[one_line],
         validators=[Optional(), _max(254),
                     Email(_l("Please enter an e-mail address like name@example.com."),
                           check_deliverability=False)],
@@ -76,32 +75,36 @@ class CouncilForm(_PositionMixin, FlaskForm):
         render_kw={"maxlength": 254, "autocomplete": "off"})
 
     def values(self) -> dict:
-        return {"name": self.name.data, "name_fr": self.name_fr.data or None,
-                "description": self.description.data or "",
-                "description_fr": self.description_fr.data or None,
-                "position": self.position_value(), "digest_email": self.digest_email.data or None}
+        return {"name": self.name.data, "description": self.description.data or "",
+                "position": self.position_value(), "digest_email": self.digest_email.data or None,
+                **self.language_values()}
 
 
 class ThemeForm(_PositionMixin, FlaskForm):
-    name = _text(_l("Name (English)"), 120, required=_l("Please give the theme a name."))
-    name_fr = _text(_l("Name in French (optional)"), 120)
+    name = _text(_l("Name"), 120, required=_l("Please give the theme a name."))
+    outcome = _text(_l("Intended outcome (optional)"), 2000, area=True, rows=3,
+                    description=_l("What the partnership means to achieve under this theme, "
+                                   "as its report states it."))
     position = _position()
 
     def values(self) -> dict:
-        return {"name": self.name.data, "name_fr": self.name_fr.data or None,
-                "position": self.position_value()}
+        return {"name": self.name.data, "outcome": self.outcome.data or "",
+                "position": self.position_value(), **self.language_values()}
 
 
 class VenueForm(FlaskForm):
     name = _text(_l("Name"), 200, required=_l("Please give the venue a name."))
     address = _text(_l("Address"), 300, required=_l("Please give the venue's address."),
                     description=_l("Street, city and postal code, as residents would look it up."))
+    directions = _text(
+        _l("How to get there (optional)"), 2000, area=True, rows=2,
+        description=_l("Bus routes, which door, which floor or room."))
     accessibility_notes = _text(
         _l("Accessibility (optional)"), 2000, area=True, rows=3,
         description=_l("Entrances, lifts, washrooms, parking, public transit: "
                        "shown on every event held here."))
     map_url = StringField(
-        _l("Map address (optional)"), filters=[clean], validators=[Optional(), _max(500)],
+        _l("Map address (optional)"), filters=[one_line], validators=[Optional(), _max(500)],
         description=_l("A link to the place on a map: https://…"),
         render_kw={"type": "url", "maxlength": 500})
 
@@ -112,8 +115,9 @@ class VenueForm(FlaskForm):
 
     def values(self) -> dict:
         return {"name": self.name.data, "address": self.address.data,
+                "directions": self.directions.data or "",
                 "accessibility_notes": self.accessibility_notes.data or "",
-                "map_url": self.map_url.data or None}
+                "map_url": self.map_url.data or None, **self.language_values()}
 
 
 def _status_choices() -> list[SelectChoice]:
@@ -128,13 +132,12 @@ class RecommendationForm(_PositionMixin, FlaskForm):
         validate_choice=False,  # our own message (validate_status), in the reader's language
         validators=[InputRequired(_l("Please choose a status."))])
     code = StringField(
-        _l("Code"), filters=[clean, upper],
+        _l("Code"), filters=[one_line, upper],
         validators=[DataRequired(_l("Please give the recommendation a code.")), _max(20)],
         description=_l("Like HW-3: letters and digits, parts joined by hyphens. "
                        "It is part of the recommendation's public address and cannot be changed later."),
         render_kw={"maxlength": 20, "autocomplete": "off"})
-    title = _text(_l("Title (English)"), 200, required=_l("Please give the recommendation a title."))
-    title_fr = _text(_l("Title in French (optional)"), 200)
+    title = _text(_l("Title"), 200, required=_l("Please give the recommendation a title."))
     description = _text(_l("Description (optional)"), 20000, area=True, rows=5)
     council = SelectField(_l("Sub-council"), validate_choice=False)
     themes = MultiCheckboxField(_l("Themes"), coerce=int, validate_choice=False)
@@ -153,8 +156,9 @@ class RecommendationForm(_PositionMixin, FlaskForm):
             del self.council
 
     def fill_from(self, recommendation) -> None:
-        for name in ("status", "title", "title_fr", "description"):
+        for name in ("status", "title", "description"):
             getattr(self, name).data = getattr(recommendation, name) or ""
+        self.fill_translations(recommendation)
         self.position.data = str(recommendation.position)
         if "council" in self:
             self.council.data = str(recommendation.council_id)
@@ -179,8 +183,7 @@ class RecommendationForm(_PositionMixin, FlaskForm):
     def values(self) -> dict:
         picked = set(self.themes.data or [])
         values = {"status": self.status.data, "title": self.title.data,
-                  "title_fr": self.title_fr.data or None,
-                  "description": self.description.data or "",
+                  "description": self.description.data or "", **self.language_values(),
                   "themes": [t for t in self._themes.values() if t.id in picked],
                   "position": self.position_value()}
         if "code" in self:
@@ -188,3 +191,21 @@ class RecommendationForm(_PositionMixin, FlaskForm):
         if "council" in self:
             values["council"] = self._councils[self.council.data]
         return values
+
+
+# Each form with a section per site language for its translatable texts
+# (made when first asked for, for the configured languages).
+def council_form():
+    return with_translations(CouncilForm, {"name": 120, "description": 20000})
+
+
+def theme_form():
+    return with_translations(ThemeForm, {"name": 120, "outcome": 2000})
+
+
+def venue_form():
+    return with_translations(VenueForm, {"name": 200, "directions": 2000, "accessibility_notes": 2000})
+
+
+def recommendation_form():
+    return with_translations(RecommendationForm, {"title": 200, "description": 20000})

@@ -49,14 +49,16 @@ class Kind:
 
 
 COUNCIL = Kind("council", SubCouncil,
-               ("name", "name_fr", "description", "description_fr", "position", "digest_email"),
+               ("name", "description", "language", "translations", "position", "digest_email"),
                fallback_slug="sub-council")
-THEME = Kind("theme", Theme, ("name", "name_fr", "position"), fallback_slug="theme")
-VENUE = Kind("venue", Venue, ("name", "address", "accessibility_notes", "map_url"),
+THEME = Kind("theme", Theme, ("name", "outcome", "language", "translations", "position"),
+             fallback_slug="theme")
+VENUE = Kind("venue", Venue, ("name", "address", "directions", "accessibility_notes", "map_url",
+                              "language", "translations"),
              fallback_slug="venue")
 RECOMMENDATION = Kind("recommendation", Recommendation,
-                      ("code", "title", "title_fr", "description", "council_id", "status",
-                       "position", "theme_ids"))
+                      ("code", "title", "description", "language", "translations", "council_id",
+                       "status", "position", "theme_ids"))
 
 MOVE_REFUSED = _l("Only an administrator can move a recommendation to another Sub-council.")
 CODE_TAKEN = _l("Another recommendation already has this code. Please choose another.")
@@ -214,6 +216,9 @@ def uses(session: Session, kind: Kind, obj) -> list[str]:
 
 
 def _assign(obj, values: dict) -> None:
+    if "translations" in values:
+        values = {**values, "translations": type(obj).clean_translations(
+            values["translations"], values.get("language") or obj.language or "en")}
     for name, value in values.items():
         setattr(obj, name, value)
 

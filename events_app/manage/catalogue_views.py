@@ -15,7 +15,7 @@ from flask_login import current_user
 from ..extensions import db
 from ..timeutil import now_utc
 from . import catalogue_services as services
-from .catalogue_forms import CouncilForm, RecommendationForm, ThemeForm, VenueForm
+from .catalogue_forms import council_form, recommendation_form, theme_form, venue_form
 from .event_forms import add_error
 from .event_services import FieldError
 from .permissions import admin_required, is_admin, recommendation_or_403
@@ -66,7 +66,8 @@ def _form_page(kind, form, obj, status=200):
 
 
 def _new(kind: services.Kind, form_class, list_endpoint: str):
-    form = form_class()
+    form = form_class()()
+    form.setup_languages()
     if request.method == "POST" and form.validate_on_submit():
         obj = services.create(db.session, kind, form.values(),
                               actor=current_user._get_current_object(), now=now_utc())
@@ -78,7 +79,10 @@ def _new(kind: services.Kind, form_class, list_endpoint: str):
 
 def _edit(kind: services.Kind, form_class, slug: str, list_endpoint: str):
     obj = _or_404(kind, slug)
-    form = form_class(obj=obj if request.method == "GET" else None)
+    form = form_class()(obj=obj if request.method == "GET" else None)
+    if request.method == "GET":
+        form.fill_translations(obj)
+    form.setup_languages()
     if request.method == "GET":
         if "position" in form:
             form.position.data = str(obj.position)
@@ -115,13 +119,13 @@ def councils():
 @bp.route("/councils/new", methods=["GET", "POST"])
 @admin_required
 def new_council():
-    return _new(services.COUNCIL, CouncilForm, "manage.councils")
+    return _new(services.COUNCIL, council_form, "manage.councils")
 
 
 @bp.route("/councils/<slug>/edit", methods=["GET", "POST"])
 @admin_required
 def edit_council(slug: str):
-    return _edit(services.COUNCIL, CouncilForm, slug, "manage.councils")
+    return _edit(services.COUNCIL, council_form, slug, "manage.councils")
 
 
 @bp.post("/councils/<slug>/delete")
@@ -140,13 +144,13 @@ def themes():
 @bp.route("/themes/new", methods=["GET", "POST"])
 @admin_required
 def new_theme():
-    return _new(services.THEME, ThemeForm, "manage.themes")
+    return _new(services.THEME, theme_form, "manage.themes")
 
 
 @bp.route("/themes/<slug>/edit", methods=["GET", "POST"])
 @admin_required
 def edit_theme(slug: str):
-    return _edit(services.THEME, ThemeForm, slug, "manage.themes")
+    return _edit(services.THEME, theme_form, slug, "manage.themes")
 
 
 @bp.post("/themes/<slug>/delete")
@@ -165,13 +169,13 @@ def venues():
 @bp.route("/venues/new", methods=["GET", "POST"])
 @admin_required
 def new_venue():
-    return _new(services.VENUE, VenueForm, "manage.venues")
+    return _new(services.VENUE, venue_form, "manage.venues")
 
 
 @bp.route("/venues/<slug>/edit", methods=["GET", "POST"])
 @admin_required
 def edit_venue(slug: str):
-    return _edit(services.VENUE, VenueForm, slug, "manage.venues")
+    return _edit(services.VENUE, venue_form, slug, "manage.venues")
 
 
 @bp.post("/venues/<slug>/delete")
@@ -192,8 +196,9 @@ def recommendations():
                            is_admin=is_admin(current_user))
 
 
-def _recommendation_form(*, recommendation=None) -> RecommendationForm:
-    form = RecommendationForm()
+def _recommendation_form(*, recommendation=None):
+    form = recommendation_form()()
+    form.setup_languages()
     form.setup(services.councils(db.session), services.themes(db.session),
                may_move=is_admin(current_user), creating=recommendation is None)
     return form

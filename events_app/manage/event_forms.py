@@ -24,11 +24,12 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from ..councils.models import Recommendation, SubCouncil, Theme
 from ..events import recurrence
 from ..events.models import KIND_LABELS, STATUS_LABELS, Event, EventStatus, Venue
-from ..registrations.forms import clean
+from ..registrations.forms import clean, one_line
 from ..reminders.services import OffsetError, check_offsets, parse_offsets
 from ..timeutil import site_zone, to_local
 from . import event_services as services
 from .permissions import is_admin
+from .translation_forms import with_translations
 
 TOO_LONG = _l("Please use at most %(max)d characters.")
 
@@ -72,34 +73,29 @@ LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?$")
 class EventForm(FlaskForm):
     kind = SelectField(_l("Kind of event"),
                        choices=[SelectChoice(kind.value, label) for kind, label in KIND_LABELS.items()])
-    title = StringField(_l("Title (English)"), filters=[clean],
+    title = StringField(_l("Title"), filters=[one_line],
                         validators=[DataRequired(_l("Please give the event a title.")), _max(200)],
                         render_kw={"maxlength": 200})
-    title_fr = StringField(_l("Title in French (optional)"), filters=[clean],
-                           validators=[Optional(), _max(200)], render_kw={"maxlength": 200})
     summary = TextAreaField(_l("Summary (optional)"), filters=[clean],
                             validators=[Optional(), _max(500)],
                             description=_l("One or two sentences shown in listings."),
                             render_kw={"maxlength": 500, "rows": 2})
-    summary_fr = TextAreaField(_l("Summary in French (optional)"), filters=[clean],
-                               validators=[Optional(), _max(500)],
-                               render_kw={"maxlength": 500, "rows": 2})
     description = TextAreaField(_l("Description (optional)"), filters=[clean],
                                 validators=[Optional(), _max(20000)],
                                 description=_l("Markdown: *italic*, **bold**, - lists, [links](https://…)."),
                                 render_kw={"rows": 8, "maxlength": 20000})
-    start_date = StringField(_l("Start date"), filters=[clean],
+    start_date = StringField(_l("Start date"), filters=[one_line],
                              validators=[DataRequired(_l("Please give the date."))],
                              description=_l("Like 2027-03-07."),
                              render_kw={"type": "date"})
-    start_time = StringField(_l("Start time"), filters=[clean],
+    start_time = StringField(_l("Start time"), filters=[one_line],
                              validators=[DataRequired(_l("Please give the start time."))],
                              description=_l("Local time in London, Ontario, like 18:30."),
                              render_kw={"type": "time"})
-    end_date = StringField(_l("End date (optional)"), filters=[clean],
+    end_date = StringField(_l("End date (optional)"), filters=[one_line],
                            description=_l("Empty: the same day as the start."),
                            render_kw={"type": "date"})
-    end_time = StringField(_l("End time"), filters=[clean],
+    end_time = StringField(_l("End time"), filters=[one_line],
                            validators=[DataRequired(_l("Please give the end time."))],
                            render_kw={"type": "time"})
     # Only asked when a time falls in the hour that happens twice (the night
@@ -113,14 +109,14 @@ class EventForm(FlaskForm):
         description=_l("On the night the clocks go back, the hour from 1:00 to 2:00 happens twice."),
     )
     venue = SelectField(_l("Venue"), validate_choice=False)
-    online_url = StringField(_l("Online meeting address (optional)"), filters=[clean],
+    online_url = StringField(_l("Online meeting address (optional)"), filters=[one_line],
                              validators=[Optional(), _max(500)],
                              description=_l("For an online or hybrid event: https://…"),
                              render_kw={"type": "url", "maxlength": 500})
     council = SelectField(_l("Sub-council"), validate_choice=False)
-    presenter = StringField(_l("Presented by (optional)"), filters=[clean],
+    presenter = StringField(_l("Presented by (optional)"), filters=[one_line],
                             validators=[Optional(), _max(200)], render_kw={"maxlength": 200})
-    languages = StringField(_l("Languages"), filters=[clean], default="en",
+    languages = StringField(_l("Languages"), filters=[one_line], default="en",
                             validators=[Optional(), _max(100)],
                             description=_l("Language codes, separated by commas: en, fr, ar, es…"),
                             render_kw={"maxlength": 100})
@@ -130,18 +126,18 @@ class EventForm(FlaskForm):
                                          validators=[Optional(), _max(2000)], render_kw={"rows": 2})
     childcare_notes = TextAreaField(_l("Childcare (optional)"), filters=[clean],
                                     validators=[Optional(), _max(2000)], render_kw={"rows": 2})
-    capacity = StringField(_l("Capacity (optional)"), filters=[clean],
+    capacity = StringField(_l("Capacity (optional)"), filters=[one_line],
                            validators=[Optional(), _max(7)],
                            description=_l("The number of places. Empty: no limit."),
                            render_kw={"type": "number", "min": 0, "inputmode": "numeric"})
-    registration_opens = StringField(_l("Registration opens (optional)"), filters=[clean],
+    registration_opens = StringField(_l("Registration opens (optional)"), filters=[one_line],
                                      description=_l("Empty: as soon as the event is published."),
                                      render_kw={"type": "datetime-local"})
-    registration_closes = StringField(_l("Registration closes (optional)"), filters=[clean],
+    registration_closes = StringField(_l("Registration closes (optional)"), filters=[one_line],
                                       description=_l("Empty: when the event starts."),
                                       render_kw={"type": "datetime-local"})
     reminder_offsets = StringField(
-        _l("Reminders (optional)"), filters=[clean], validators=[Optional(), _max(40)],
+        _l("Reminders (optional)"), filters=[one_line], validators=[Optional(), _max(40)],
         description=_l("Up to 3, before the start, like “2d, 2h” (days, hours, minutes: 30m). "
                        "Empty: the site's usual reminders. “none”: no reminders."),
         render_kw={"maxlength": 40})
@@ -149,7 +145,7 @@ class EventForm(FlaskForm):
     recommendations = MultiCheckboxField(_l("Recommendations it acts on"), coerce=int,
                                          validate_choice=False)
     status = SelectField(_l("Status"), validate_choice=False)
-    slug = StringField(_l("Web address (optional)"), filters=[clean],
+    slug = StringField(_l("Web address (optional)"), filters=[one_line],
                        validators=[Optional(), _max(120)],
                        description=_l("Lower-case letters, digits and hyphens. Empty: made from the title and date."),
                        render_kw={"maxlength": 120})
@@ -159,13 +155,13 @@ class EventForm(FlaskForm):
                  SelectChoice("weekly", _l("Weekly, on the same weekday")),
                  SelectChoice("monthly", _l("Monthly, on the same weekday of the month (like the second Tuesday)"))],
         validate_choice=False)
-    repeat_interval = StringField(_l("Every how many weeks or months"), filters=[clean], default="1",
+    repeat_interval = StringField(_l("Every how many weeks or months"), filters=[one_line], default="1",
                                   render_kw={"type": "number", "min": 1, "max": 12})
     repeat_last = BooleanField(_l("Monthly: on the last such weekday of the month"))
-    repeat_until = StringField(_l("Until (date)"), filters=[clean],
+    repeat_until = StringField(_l("Until (date)"), filters=[one_line],
                                description=_l("Give an end date or a number of times."),
                                render_kw={"type": "date"})
-    repeat_count = StringField(_l("Or: number of times"), filters=[clean],
+    repeat_count = StringField(_l("Or: number of times"), filters=[one_line],
                                render_kw={"type": "number", "min": 2, "max": recurrence.MAX_OCCURRENCES})
     skip_dates = TextAreaField(_l("Skipped dates (optional)"), filters=[clean],
                                validators=[Optional(), _max(2000)],
@@ -191,6 +187,7 @@ class EventForm(FlaskForm):
               parent: Event | None = None) -> None:
         """Choices for this user; for a chair of one Sub-council it is preselected."""
         self.is_session = parent is not None or (event is not None and event.parent_id is not None)
+        self.setup_languages()
         self.venue.choices = [SelectChoice("", _l("No venue (online only)"))] + [
             SelectChoice(str(v.id), v.name) for v in services.venue_choices(session)]
         councils = services.council_choices(session, actor)
@@ -215,7 +212,8 @@ class EventForm(FlaskForm):
     def fill_from(self, event: Event) -> None:
         """The form as the event is (for GET of the edit page)."""
         start, end = to_local(event.start_dt), to_local(event.end_dt)
-        for name in ("kind", "title", "title_fr", "summary", "summary_fr", "description",
+        self.fill_translations(event)
+        for name in ("kind", "title", "summary", "description",
                      "online_url", "presenter", "accessibility_notes", "interpretation_notes",
                      "childcare_notes", "slug", "status"):
             getattr(self, name).data = getattr(event, name) or ""
@@ -402,10 +400,9 @@ class EventForm(FlaskForm):
         return services.EventValues(
             kind=self.kind.data,
             title=self.title.data,
-            title_fr=self.title_fr.data or None,
             summary=self.summary.data or "",
-            summary_fr=self.summary_fr.data or None,
             description=self.description.data or "",
+            **self.language_values(),
             start_dt=start,
             end_dt=end,
             slug=self.slug.data or "",
@@ -495,6 +492,13 @@ def _is_ambiguous(local: datetime) -> bool:
     return local.replace(fold=1 - local.fold).utcoffset() != local.utcoffset()
 
 
+def event_form():
+    """The event form with a section per site language for its texts."""
+    return with_translations(EventForm, {
+        "title": 200, "summary": 500, "description": 20000, "accessibility_notes": 2000,
+        "interpretation_notes": 2000, "childcare_notes": 2000})
+
+
 class CancelForm(FlaskForm):
     reason = TextAreaField(
         _l("Why is it cancelled?"), filters=[clean],
@@ -504,6 +508,11 @@ class CancelForm(FlaskForm):
         render_kw={"rows": 4, "maxlength": services.MAX_REASON})
 
 
+def cancel_form():
+    """The reason, and its translations: each registrant reads it in their language."""
+    return with_translations(CancelForm, {"reason": services.MAX_REASON})
+
+
 class AuditFilterForm(FlaskForm):
     class Meta:
         csrf = False  # a GET form: filters in the address, nothing changes
@@ -511,8 +520,8 @@ class AuditFilterForm(FlaskForm):
     action = SelectField(_l("Action"), validate_choice=False)
     target_type = SelectField(_l("Type"), validate_choice=False)
     council = SelectField(_l("Sub-council"), validate_choice=False)
-    date_from = StringField(_l("From"), filters=[clean], render_kw={"type": "date"})
-    date_to = StringField(_l("To"), filters=[clean], render_kw={"type": "date"})
+    date_from = StringField(_l("From"), filters=[one_line], render_kw={"type": "date"})
+    date_to = StringField(_l("To"), filters=[one_line], render_kw={"type": "date"})
 
     def dates(self) -> tuple[date | None, date | None]:
         found = []

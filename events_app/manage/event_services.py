@@ -51,7 +51,7 @@ class FieldError(ManageError):
 # The fields of `Event` the form edits directly (capacity, themes and
 # recommendations have their own paths).
 SIMPLE_FIELDS = (
-    "slug", "kind", "title", "title_fr", "summary", "summary_fr", "description",
+    "slug", "kind", "title", "summary", "description", "language", "translations",
     "start_dt", "end_dt", "venue", "online_url", "council", "presenter", "languages",
     "accessibility_notes", "interpretation_notes", "childcare_notes",
     "registration_opens_dt", "registration_closes_dt", "reminder_offsets",
@@ -71,10 +71,12 @@ class EventValues:
     start_dt: datetime
     end_dt: datetime
     slug: str = ""
-    title_fr: str | None = None
     summary: str = ""
-    summary_fr: str | None = None
     description: str = ""
+    # The language the texts above are written in, and their translations
+    # ({"ar": {"title": …}}; see `i18n.Localized`).
+    language: str = "en"
+    translations: dict = field(default_factory=dict)
     venue: Venue | None = None
     online_url: str | None = None
     council: SubCouncil | None = None
@@ -92,6 +94,9 @@ class EventValues:
     status: str = EventStatus.DRAFT
     themes: list[Theme] = field(default_factory=list)
     recommendations: list[Recommendation] = field(default_factory=list)
+
+    def __post_init__(self):
+        self.translations = Event.clean_translations(self.translations, self.language)
 
 
 def snapshot(event: Event) -> dict:
@@ -427,14 +432,19 @@ def duplicate_event(session: Session, actor, event: Event, now: datetime) -> Eve
 MAX_REASON = 1000
 
 
-def cancel_event(session: Session, actor, event: Event, reason: str, now: datetime) -> Outcome:
+def cancel_event(session: Session, actor, event: Event, reason: str | dict[str, str],
+                 now: datetime, language: str = "en") -> Outcome:
     """Cancel (with its sessions, each its own SEQUENCE bump) and tell every
-    registrant, confirmed or waitlisted, why; CANCEL for calendar entries."""
-    reason = (reason or "").strip()
-    if not reason:
+    registrant, confirmed or waitlisted, why, in their language where the
+    reason was given in it ({language: reason}; `language` is the one it was
+    written in first); CANCEL for calendar entries."""
+    reasons = {language: reason} if isinstance(reason, str) else dict(reason)
+    reasons = {code: text.strip() for code, text in reasons.items() if (text or "").strip()}
+    if not reasons.get(language):
         raise FieldError("reason", _l("Please say why: registrants read it."))
-    if len(reason) > MAX_REASON:
+    if any(len(text) > MAX_REASON for text in reasons.values()):
         raise FieldError("reason", _l("Please use at most %(max)d characters.", max=MAX_REASON))
+    reason = notifications.Texts(reasons, language)
     if event.is_cancelled:
         raise ManageError(_l("This event is already cancelled."))
     _lock(session, event)
@@ -465,7 +475,7 @@ def cancel_event(session: Session, actor, event: Event, reason: str, now: dateti
                  target_id=event.id, council_id=owner_council_id(event),
                  summary=f"{event.title} ({event.slug}): {told} registrants told",
                  before={"status": before_status},
-                 after={"status": EventStatus.CANCELLED, "reason": reason,
+                 after={"status": EventStatus.CANCELLED, "reason": reasons,
                         "sessions_cancelled": [c.slug for c, _ in cancelled_sessions]},
                  now=now)
     return Outcome(event, notified=told)

@@ -17,7 +17,7 @@ from ..extensions import db
 from ..timeutil import now_utc, to_local
 from . import audit
 from . import event_services as services
-from .event_forms import AuditFilterForm, CancelForm, EventForm, add_error
+from .event_forms import AuditFilterForm, add_error, cancel_form, event_form
 from .permissions import event_or_403, is_admin
 from .views import bp
 
@@ -51,7 +51,7 @@ def _flash_outcome(outcome: services.Outcome, done: str) -> None:
 
 @bp.route("/events/new", methods=["GET", "POST"])
 def new_event():
-    form = EventForm()
+    form = event_form()()
     form.setup(db.session, current_user)
     if request.method == "GET":
         kind = request.args.get("kind")
@@ -76,7 +76,7 @@ def new_event():
 @bp.route("/events/<slug>/edit", methods=["GET", "POST"])
 def edit_event(slug: str):
     event = event_or_403(slug)
-    form = EventForm()
+    form = event_form()()
     form.setup(db.session, current_user, event=event)
     if request.method == "GET":
         form.fill_from(event)
@@ -101,7 +101,7 @@ def new_session(slug: str):
     meeting = event_or_403(slug)
     if meeting.kind != EventKind.COMMUNITY_MEETING or meeting.parent_id is not None:
         abort(404)
-    form = EventForm()
+    form = event_form()()
     form.setup(db.session, current_user, parent=meeting)
     if request.method == "GET":
         form.kind.data = EventKind.WORKSHOP.value
@@ -140,7 +140,10 @@ def duplicate_event(slug: str):
 @bp.route("/events/<slug>/cancel", methods=["GET", "POST"])
 def cancel_event(slug: str):
     event = event_or_403(slug)
-    form = CancelForm()
+    form = cancel_form()()
+    if request.method == "GET":
+        form.language.data = event.language
+    form.setup_languages()
     if event.is_cancelled:
         flash(gettext("This event is already cancelled."), "info")
         return redirect(url_for("manage.event", slug=slug), 303)
@@ -149,7 +152,8 @@ def cancel_event(slug: str):
         if form.validate_on_submit():
             try:
                 outcome = services.cancel_event(db.session, current_user, event,
-                                                form.reason.data, now_utc())
+                                                form.texts_by_language("reason"), now_utc(),
+                                                language=form.language.data)
             except services.FieldError as error:
                 db.session.rollback()
                 _apply_field_error(form, error)

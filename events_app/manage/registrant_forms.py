@@ -15,19 +15,21 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
 
-from ..registrations.forms import LANGUAGE_NAMES, MultiCheckboxField, clean
+from ..i18n import language_choices
+from ..registrations.forms import MultiCheckboxField, clean, one_line
+from .translation_forms import with_translations
 
 _MAX = _l("Please use at most %(max)d characters.")
 
 
 class WalkInForm(FlaskForm):
     name = StringField(
-        _l("Name"), filters=[clean],
+        _l("Name"), filters=[one_line],
         validators=[DataRequired(_l("Please enter the person's name.")), Length(max=200, message=_MAX)],
         render_kw={"maxlength": 200, "autocomplete": "off"},
     )
     email = EmailField(
-        _l("E-mail address (optional)"), filters=[clean],
+        _l("E-mail address (optional)"), filters=[one_line],
         validators=[
             Optional(), Length(max=254, message=_MAX),
             Email(_l("Please enter an e-mail address like name@example.com."),
@@ -36,17 +38,13 @@ class WalkInForm(FlaskForm):
         description=_l("Without one, the person gets no confirmation or reminders by e-mail."),
         render_kw={"maxlength": 254, "autocomplete": "off"},
     )
-    phone = TelField(_l("Phone (optional)"), filters=[clean],
+    phone = TelField(_l("Phone (optional)"), filters=[one_line],
                      validators=[Optional(), Length(max=40, message=_MAX)],
                      render_kw={"maxlength": 40, "autocomplete": "off"})
-    preferred_language = SelectField(
-        _l("Language for our e-mails"),
-        choices=[SelectChoice(code, name) for code, name in LANGUAGE_NAMES.items()],
-        default="en",
-    )
+    preferred_language = SelectField(_l("Language for our e-mails"), default="en")
     sessions = MultiCheckboxField(_l("Sessions"), coerce=int, validate_choice=False)
     interpretation_language = StringField(
-        _l("Interpretation into another language (optional)"), filters=[clean],
+        _l("Interpretation into another language (optional)"), filters=[one_line],
         validators=[Optional(), Length(max=100, message=_MAX)], render_kw={"maxlength": 100})
     accessibility_needs = TextAreaField(
         _l("Accessibility needs (optional)"), filters=[clean],
@@ -64,6 +62,7 @@ class WalkInForm(FlaskForm):
 
     def __init__(self, event=None, **kwargs):
         super().__init__(**kwargs)
+        self.preferred_language.choices = language_choices()
         self.sessions.choices = []
         if event is not None:
             self.sessions.choices = [
@@ -102,7 +101,7 @@ class MessageForm(FlaskForm):
         validators=[InputRequired(_l("Please choose who gets the message."))],
     )
     subject = StringField(
-        _l("Subject"), filters=[clean],
+        _l("Subject"), filters=[one_line],
         validators=[DataRequired(_l("Please write a subject.")), Length(max=200, message=_MAX)],
         render_kw={"maxlength": 200},
     )
@@ -112,6 +111,11 @@ class MessageForm(FlaskForm):
         description=_l("Sent as you write it, followed by the person's registration link."),
         render_kw={"maxlength": 5000, "rows": 8},
     )
+
+
+def message_form():
+    """The message, and its translations: each registrant reads their language's."""
+    return with_translations(MessageForm, {"subject": 200, "body": 5000})
 
 
 class AttendForm(FlaskForm):

@@ -450,10 +450,12 @@ def move_pick(session: Session, pick: Registration, to_session: Event, *, actor,
 AUDIENCES = ("confirmed", "waitlisted", "all")
 
 
-def message_registrants(session: Session, event: Event, *, actor, now: datetime, subject: str,
-                        body: str, audience: str) -> int:
-    """Write one message per registrant (as typed, with their registration link)
-    to the outbox; returns how many. Walk-ins without an address are skipped."""
+def message_registrants(session: Session, event: Event, *, actor, now: datetime,
+                        subject: "str | notifications.Texts", body: "str | notifications.Texts",
+                        audience: str) -> int:
+    """Write one message per registrant (as typed, with their registration link;
+    in their language where the chair wrote one) to the outbox; returns how
+    many. Walk-ins without an address are skipped."""
     if audience not in AUDIENCES:
         raise ValueError(f"unknown audience {audience!r}")
     statuses = {
@@ -474,11 +476,17 @@ def message_registrants(session: Session, event: Event, *, actor, now: datetime,
     audit.record(
         session, actor=actor, action="event.message", target_type="event", target_id=event.id,
         council_id=owning_council_id(event),
-        summary=f"Message to {len(recipients)} registrants ({audience}) of {event.slug}: {subject}",
-        after={"audience": audience, "recipients": len(recipients), "subject": subject},
+        summary=f"Message to {len(recipients)} registrants ({audience}) of {event.slug}: {first(subject)}",
+        after={"audience": audience, "recipients": len(recipients),
+               "subject": subject.texts if isinstance(subject, notifications.Texts) else subject},
         now=now,
     )
     return len(recipients)
+
+
+def first(text: "str | notifications.Texts") -> str:
+    """The text as it was first written."""
+    return text.texts[text.original] if isinstance(text, notifications.Texts) else text
 
 
 def session_choices(event: Event) -> list[Event]:

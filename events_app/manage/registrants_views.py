@@ -13,7 +13,8 @@ from ..extensions import db
 from ..timeutil import now_utc
 from . import registrant_services as services
 from .permissions import event_or_403
-from .registrant_forms import AttendForm, ConfirmForm, MessageForm, MoveForm, WalkInForm
+from ..registrations.notifications import Texts
+from .registrant_forms import AttendForm, ConfirmForm, MoveForm, WalkInForm, message_form
 from .services import ManageError
 from .views import bp
 
@@ -174,11 +175,16 @@ def check_in(slug: str):
 @bp.route("/events/<slug>/message", methods=["GET", "POST"])
 def message_registrants(slug: str):
     event = event_or_403(slug)
-    form = MessageForm()
+    form = message_form()()
+    if request.method == "GET":
+        form.language.data = event.language
+    form.setup_languages()
     if form.validate_on_submit():
+        original = form.language.data
         count = services.message_registrants(
-            db.session, event, actor=current_user, now=now_utc(), subject=form.subject.data,
-            body=form.body.data, audience=form.audience.data)
+            db.session, event, actor=current_user, now=now_utc(),
+            subject=Texts(form.texts_by_language("subject"), original),
+            body=Texts(form.texts_by_language("body"), original), audience=form.audience.data)
         db.session.commit()
         flash(ngettext("The message is on its way to %(num)d person.",
                        "The message is on its way to %(num)d people.", count), "success")

@@ -6,7 +6,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, ValidationError
 
 from ..accounts.models import ROLE_LABELS, Role
-from ..registrations.forms import MultiCheckboxField, clean
+from ..registrations.forms import MultiCheckboxField, clean, one_line
 
 _MAX = _l("Please use at most %(max)d characters.")
 
@@ -17,7 +17,7 @@ def _role_choices() -> list[SelectChoice]:
 
 class _AccountFields(FlaskForm):
     name = StringField(
-        _l("Name"), filters=[clean],
+        _l("Name"), filters=[one_line],
         validators=[DataRequired(_l("Please enter the person's name.")),
                     Length(max=200, message=_MAX)],
         render_kw={"maxlength": 200, "autocomplete": "off"},
@@ -46,7 +46,7 @@ class _AccountFields(FlaskForm):
 
 class InviteForm(_AccountFields):
     email = EmailField(
-        _l("E-mail address"), filters=[clean],
+        _l("E-mail address"), filters=[one_line],
         validators=[
             DataRequired(_l("Please enter the person's e-mail address.")),
             Length(max=254, message=_MAX),

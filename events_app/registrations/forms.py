@@ -18,18 +18,30 @@ from wtforms.validators import DataRequired, Email, Length, Optional, Regexp, Va
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..events.models import EventKind
-from ..i18n import current_language
+from ..i18n import current_language, language_choices
 
 # Control characters (NUL above all, which PostgreSQL refuses) never reach
-# the database; tabs and line breaks stay in the longer answers.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-LANGUAGE_NAMES = {"en": "English", "fr": "Français"}
+# the database, nor do the bidirectional embedding and override characters
+# (U+202A–U+202E, U+2066–U+2069) that make a name display as something else
+# in a staff list; line breaks become "\n" (a lone "\r" in a title once
+# made every later e-mail unsendable); tabs and line breaks stay only in the
+# longer answers.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+_LINE_BREAK = re.compile(r"\r\n?|[\u2028\u2029\x85]")
 
 
 def clean(value):
+    """A text answer as it is stored: line breaks "\n", no control characters."""
     if isinstance(value, str):
-        return _CONTROL.sub("", value).strip()
+        return _CONTROL.sub("", _LINE_BREAK.sub("\n", value)).strip()
+    return value
+
+
+def one_line(value):
+    """A one-line answer (a name, a title, an address): no line break at all."""
+    value = clean(value)
+    if isinstance(value, str):
+        return " ".join(value.split())
     return value
 
 
@@ -38,7 +50,7 @@ def your_email_field() -> EmailField:
     syntax only: no lookup of the domain (no network, no delay)."""
     return EmailField(
         _l("E-mail address"),
-        filters=[clean],
+        filters=[one_line],
         validators=[
             DataRequired(_l("Please enter your e-mail address.")),
             Length(max=254, message=_l("Please use at most %(max)d characters.")),
@@ -57,7 +69,7 @@ class MultiCheckboxField(SelectMultipleField):
 class RegistrationForm(FlaskForm):
     name = StringField(
         _l("Your name"),
-        filters=[clean],
+        filters=[one_line],
         validators=[DataRequired(_l("Please enter your name.")),
                     Length(max=200, message=_l("Please use at most %(max)d characters."))],
         render_kw={"autocomplete": "name", "maxlength": 200},
@@ -65,7 +77,7 @@ class RegistrationForm(FlaskForm):
     email = your_email_field()
     phone = TelField(
         _l("Phone (optional)"),
-        filters=[clean],
+        filters=[one_line],
         validators=[
             Optional(),
             Length(max=40, message=_l("Please use at most %(max)d characters.")),
@@ -74,14 +86,11 @@ class RegistrationForm(FlaskForm):
         ],
         render_kw={"autocomplete": "tel", "maxlength": 40},
     )
-    preferred_language = SelectField(
-        _l("Language for our e-mails"),
-        choices=[SelectChoice(code, name) for code, name in LANGUAGE_NAMES.items()],
-    )
+    preferred_language = SelectField(_l("Language for our e-mails"))
     sessions = MultiCheckboxField(_l("Sessions"), coerce=int, validate_choice=False)
     interpretation_language = StringField(
         _l("Interpretation into another language (optional)"),
-        filters=[clean],
+        filters=[one_line],
         validators=[Optional(), Length(max=100, message=_l("Please use at most %(max)d characters."))],
         description=_l("For example Arabic, Spanish or American Sign Language."),
         render_kw={"maxlength": 100},
@@ -112,6 +121,7 @@ class RegistrationForm(FlaskForm):
 
     def __init__(self, event=None, **kwargs):
         super().__init__(**kwargs)
+        self.preferred_language.choices = language_choices()
         if not self.preferred_language.data:
             self.preferred_language.data = current_language()
         self.sessions.choices = []

@@ -14,6 +14,7 @@ invitation: there is nothing to put in a calendar yet.
 """
 import time
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from email.utils import parseaddr
 
@@ -26,7 +27,7 @@ from sqlalchemy.orm import Session
 from ..events.models import Event
 from ..events.recurrence import occurrences_between
 from ..ical.builders import CalendarEvent, Method, build_calendar
-from ..i18n import current_language
+from ..i18n import LocalizedText, current_language, pick_text
 from ..ical.services import absolute_url
 from ..mail.models import OutboxMessage
 from ..mail.services import attachment, enqueue, render_message
@@ -271,11 +272,25 @@ def time_changed(session: Session, registration: Registration, now: datetime) ->
 # --- a chair cancels or moves the event (manage.event_services) ---------------
 
 
-def event_cancelled(session: Session, registration: Registration, reason: str,
+@dataclass(frozen=True)
+class Texts:
+    """What a chair wrote to registrants, in the languages they wrote it in
+    ({language: text}, `original` the first): each person reads their own."""
+
+    texts: dict[str, str]
+    original: str
+
+    def for_reader(self, registration: Registration) -> LocalizedText:
+        return pick_text(self.texts, mail_language(registration), self.original)
+
+
+def event_cancelled(session: Session, registration: Registration, reason: "str | Texts",
                     now: datetime) -> OutboxMessage:
     """The event is cancelled: the reason, and CANCEL for what was in the
     person's calendar (their seats; a waitlist place had no invitation)."""
     had_seats = _seats(registration)
+    if isinstance(reason, Texts):
+        reason = reason.for_reader(registration)
     return _send(session, registration, "event_cancelled", now,
                  method=Method.CANCEL if had_seats else None, invite=had_seats,
                  reason=reason, had_seats=had_seats,
@@ -293,12 +308,17 @@ def event_rescheduled(session: Session, registration: Registration,
                  picks=_picks(registration, _positions(session, registration)))
 
 
-def staff_message(session: Session, registration: Registration, subject: str, body: str,
-                  now: datetime) -> OutboxMessage:
-    """A chair's message to the registrants of an event, as they typed it; the
-    greeting and the link to the person's registration in the person's language."""
+def staff_message(session: Session, registration: Registration, subject: "str | Texts",
+                  body: "str | Texts", now: datetime) -> OutboxMessage:
+    """A chair's message to the registrants of an event, as they typed it (in
+    the person's language where they wrote one); the greeting and the link to
+    the person's registration in the person's language."""
+    if isinstance(subject, Texts):
+        subject = subject.for_reader(registration)
+    if isinstance(body, Texts):
+        body = body.for_reader(registration)
     subject = " ".join(subject.split())  # one line: it is the mail's subject
     paragraphs = [p.strip() for p in body.replace("\r\n", "\n").split("\n\n") if p.strip()]
     return _send(session, registration, "staff_message", now,
-                 message_subject=subject, message_body=body.replace("\r\n", "\n").strip(),
+                 message_lang=getattr(body, "lang", None), message_subject=subject, message_body=body.replace("\r\n", "\n").strip(),
                  message_paragraphs=[p.split("\n") for p in paragraphs])

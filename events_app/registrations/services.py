@@ -85,11 +85,13 @@ class OverlappingSessions(RegistrationError):
     def __init__(self, first: Event, second: Event):
         # Titles are read now (the rows may be gone from the session when the
         # message is shown) and put in the reader's language when shown.
-        titles = [(e.title, e.title_fr) for e in (first, second)]
+        rows = [(e.language, e.title, dict(e.translations or {})) for e in (first, second)]
 
         def message() -> str:
-            french = current_language() == "fr"
-            first_title, second_title = (fr if french and fr else en for en, fr in titles)
+            language = current_language()
+            first_title, second_title = (
+                (translations.get(language) or {}).get("title") or title
+                for _original, title, translations in rows)
             return gettext(
                 "“%(first)s” and “%(second)s” take place at the same time: please pick one.",
                 first=first_title,

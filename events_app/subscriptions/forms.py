@@ -6,8 +6,8 @@ from wtforms import BooleanField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, ValidationError
 
-from ..i18n import current_language
-from ..registrations.forms import LANGUAGE_NAMES, MultiCheckboxField, your_email_field
+from ..i18n import current_language, language_choices
+from ..registrations.forms import MultiCheckboxField, your_email_field
 
 
 def _int_or_none(value):
@@ -22,15 +22,15 @@ def _int_or_none(value):
 class ChoicesForm(FlaskForm):
     """What the digest holds and its language (the subscription page)."""
 
-    language = SelectField(
-        _l("Language of the digest"),
-        choices=[SelectChoice(code, name) for code, name in LANGUAGE_NAMES.items()],
-    )
+    language = SelectField(_l("Language of the digest"))
+    is_language_only = BooleanField(
+        _l("Only events I can follow in this language: held in it, or with interpretation into it"))
     councils = MultiCheckboxField(_l("Sub-councils"), coerce=_int_or_none, validate_choice=False)
     themes = MultiCheckboxField(_l("Themes"), coerce=_int_or_none, validate_choice=False)
 
     def __init__(self, councils=(), themes=(), **kwargs):
         super().__init__(**kwargs)
+        self.language.choices = language_choices()
         if not self.language.data:
             self.language.data = current_language()
         self.councils.choices = [SelectChoice(c.id, c.localized("name")) for c in councils]
@@ -54,6 +54,7 @@ class ChoicesForm(FlaskForm):
     def choices(self) -> dict:
         return {
             "language": self.language.data,
+            "is_language_only": bool(self.is_language_only.data),
             "council_ids": list(self.councils.data or []),
             "theme_ids": list(self.themes.data or []),
         }

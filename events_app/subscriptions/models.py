@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from sqlalchemy import Column, ForeignKey, String, Table, UniqueConstraint
+from sqlalchemy import Column, ForeignKey, String, Table, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..councils.models import SubCouncil, Theme
@@ -37,6 +37,8 @@ class Subscription(db.Model):
     email: Mapped[str] = mapped_column(String(254))
     email_key: Mapped[str] = mapped_column(String(254), unique=True)
     language: Mapped[str] = mapped_column(String(8), default="en")
+    # Only events held in the digest's language, or interpreted into it.
+    is_language_only: Mapped[bool] = mapped_column(default=False, server_default=false())
     # The public half of the subscription's link (`/subscriptions/<link_id>.<signature>`,
     # see `subscriptions.links`); the signature is never stored.
     link_id: Mapped[str] = mapped_column(String(32), unique=True)

@@ -29,6 +29,7 @@ from ..councils.models import Recommendation, RecommendationStatus, SubCouncil, 
 from ..events.models import Event, EventStatus, ends_after, event_recommendations
 from ..events.recurrence import occurrences_between
 from ..ical.services import absolute_url
+from ..i18n import base_language
 from ..mail.services import enqueue, refresh_statistics, render_message
 from ..registrations.services import Seats, seats
 from ..timeutil import local_to_utc, to_local
@@ -112,7 +113,8 @@ def find_by_email(session: Session, email: str) -> Subscription | None:
 
 
 def subscribe(session: Session, *, email: str, language: str, council_ids: Iterable[int] = (),
-              theme_ids: Iterable[int] = (), consent: bool, now: datetime) -> Subscription:
+              theme_ids: Iterable[int] = (), is_language_only: bool = False, consent: bool,
+              now: datetime) -> Subscription:
     """Someone asked for the digest at `email`. Flushes, never commits.
 
     - a new address: a subscription waiting for confirmation, and the
@@ -140,6 +142,7 @@ def subscribe(session: Session, *, email: str, language: str, council_ids: Itera
         session.add(subscription)
     subscription.email = email.strip()
     subscription.language = mail_language(language)
+    subscription.is_language_only = is_language_only
     subscription.consent_dt = now
     subscription.councils = _councils(session, council_ids)
     subscription.themes = _themes(session, theme_ids)
@@ -165,8 +168,10 @@ def confirm(session: Session, subscription: Subscription, now: datetime) -> bool
 
 
 def update_choices(session: Session, subscription: Subscription, *, language: str,
-                   council_ids: Iterable[int], theme_ids: Iterable[int]) -> None:
+                   council_ids: Iterable[int], theme_ids: Iterable[int],
+                   is_language_only: bool = False) -> None:
     subscription.language = mail_language(language)
+    subscription.is_language_only = is_language_only
     subscription.councils = _councils(session, council_ids)
     subscription.themes = _themes(session, theme_ids)
     session.flush()
@@ -282,8 +287,12 @@ class DigestItem:
     recommendations: list[Recommendation]
     council_ids: set[int]
     theme_ids: set[int]
+    # ISO 639 codes of the languages it (or a session) is held or interpreted in.
+    languages: set[str] = field(default_factory=set)
 
     def matches(self, subscription: Subscription) -> bool:
+        if subscription.is_language_only and base_language(subscription.language) not in self.languages:
+            return False
         councils = {c.id for c in subscription.councils}
         themes = {t.id for t in subscription.themes}
         if not councils and not themes:
@@ -334,7 +343,9 @@ def upcoming_items(session: Session, start: datetime, end: datetime) -> list[Dig
         council_ids = {p.council_id for p in parts if p.council_id}
         council_ids |= {r.council_id for r in recommendations}
         theme_ids = {t.id for p in parts for t in p.themes}
-        items.append(DigestItem(event, counts[event.id], recommendations, council_ids, theme_ids))
+        languages = {base_language(code) for p in parts for code in (p.languages or [])}
+        items.append(DigestItem(event, counts[event.id], recommendations, council_ids, theme_ids,
+                                languages))
     return items
 
 

@@ -99,6 +99,7 @@ def detail(token: str):
         return _page("subscriptions/confirm.html", subscription=subscription, token=token)
     form = ChoicesForm(**options, data={
         "language": subscription.language,
+        "is_language_only": subscription.is_language_only,
         "councils": [c.id for c in subscription.councils],
         "themes": [t.id for t in subscription.themes],
     })

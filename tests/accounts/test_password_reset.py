@@ -84,7 +84,7 @@ def test_the_mail_is_in_the_readers_language(app, client, make_user):
     ask_for_reset(client, "chair@example.org")
     [message] = outbox(app)
     assert message.kind == "password_reset"
-    assert '<html lang="fr">' in message.body_html
+    assert '<html lang="fr" dir="ltr">' in message.body_html
     assert "/password/reset/" in message.body_text
 
 

@@ -17,7 +17,7 @@ def test_without_javascript_the_addresses_are_fields_to_copy(new_page, live_site
 
 @pytest.mark.parametrize("language, announced", [
     ("en", "Address copied: All events"),
-    ("fr", "Adresse copiée : Tous les événements"),
+    ("fr", "Adresse copiée\u00a0: Tous les événements"),
 ])
 def test_with_javascript_the_copy_button_copies(new_page, live_site, language, announced):
     page = new_page(permissions=["clipboard-read", "clipboard-write"])

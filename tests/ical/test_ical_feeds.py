@@ -285,8 +285,8 @@ def test_labels_and_names_in_the_readers_language(client, calendar_site):
     assert "X-WR-CALNAME:Événements communautaires du LMLIP" in lines
     assert "NAME:Événements communautaires du LMLIP" in lines
     text = body.decode().replace("\r\n ", "")
-    assert "Sous-conseil : Santé et bien-être" in text
-    assert "Donne suite à :" in text
+    assert "Sous-conseil\u00a0: Santé et bien-être" in text
+    assert "Donne suite à\u00a0:" in text
     assert "Rencontre communautaire du 7 mars" in text
     assert "Sub-council:" not in text and "Acts on" not in text
 

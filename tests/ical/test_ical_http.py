@@ -172,7 +172,8 @@ def test_etag_changes_with_every_change(app, client, calendar_site, make_event, 
     with app.app_context():
         event = db.session.get(Event, calendar_site.meeting.id)
         # An earlier `now` than the newest change still shows.
-        apply_changes(event, clock.now - timedelta(days=1), title_fr="Rencontre de mars")
+        apply_changes(event, clock.now - timedelta(days=1),
+                      translations={"fr": {"title": "Rencontre de mars"}})
         db.session.commit()
     changed("French title of the meeting")
     make_event(slug="brand-new")

@@ -13,6 +13,8 @@ FEED_PATHS = {
     "feed-council-employment": "/calendar/councils/employment.ics",
     "feed-theme-host-community": "/calendar/themes/host-community.ics",
     **{f"feed-kind-{kind}": f"/calendar/kinds/{kind}.ics" for kind in EventKind},
+    # One per site language (zh_Hans: events held in Chinese, "zh").
+    **{f"feed-language-{code}": f"/calendar/languages/{code}.ics" for code in ("en", "fr", "ar", "es", "zh")},
 }
 
 

@@ -83,13 +83,13 @@ def test_create_a_council_makes_a_slug_from_its_name(app, client, admin, make_co
     form_page = client.get("/manage/councils/new")
     assert form_page.status_code == 200
     response = _submit(client, form_page, {
-        "name": "Health and Wellbeing", "name_fr": "Santé et bien-être",
+        "name": "Health and Wellbeing", "name__fr": "Santé et bien-être",
         "description": "Mental health.", "position": "7", "digest_email": "hw@example.org"})
     assert response.status_code == 303 and response.headers["Location"] == "/manage/councils"
     council = _row(app, SubCouncil, name="Health and Wellbeing")
     assert council.slug == "health-and-wellbeing-2"
-    assert (council.name_fr, council.position, council.digest_email) == (
-        "Santé et bien-être", 7, "hw@example.org")
+    assert (council.translations, council.position, council.digest_email) == (
+        {"fr": {"name": "Santé et bien-être"}}, 7, "hw@example.org")
     [(kind, target, council_id, before, after)] = _entries(app, "council.create")
     assert (kind, target, council_id, before) == ("council", council.id, None, None)
     assert after["slug"] == "health-and-wellbeing-2" and after["name"] == "Health and Wellbeing"
@@ -109,15 +109,15 @@ def test_edit_a_council_keeps_its_slug_and_audits_the_changes(app, client, admin
     form_page = client.get("/manage/councils/settlement/edit")
     assert form_page.status_code == 200
     assert page(form_page).one("input", id="name")["value"] == "Settlement"
-    response = _submit(client, form_page, {"name": "Settlement Services", "name_fr": "Établissement"})
+    response = _submit(client, form_page, {"name": "Settlement Services", "name__fr": "Établissement"})
     assert response.status_code == 303
     changed = _row(app, SubCouncil, id=council.id)
-    assert (changed.slug, changed.name, changed.name_fr) == (
+    assert (changed.slug, changed.name, changed.localized("name", "fr")) == (
         "settlement", "Settlement Services", "Établissement")
     [(_, target, council_id, before, after)] = _entries(app, "council.update")
     assert (target, council_id) == (council.id, None)
-    assert before == {"name": "Settlement", "name_fr": None}
-    assert after == {"name": "Settlement Services", "name_fr": "Établissement"}
+    assert before == {"name": "Settlement", "translations": {}}
+    assert after == {"name": "Settlement Services", "translations": {"fr": {"name": "Établissement"}}}
 
     # Saving it unchanged writes no entry.
     _submit(client, client.get("/manage/councils/settlement/edit"), {})
@@ -187,10 +187,10 @@ def test_unknown_things_are_404(client, admin):
 
 def test_create_edit_delete_a_theme(app, client, admin):
     response = _submit(client, client.get("/manage/themes/new"),
-                       {"name": "Host Community", "name_fr": "Communauté d’accueil", "position": "2"})
+                       {"name": "Host Community", "name__fr": "Communauté d’accueil", "position": "2"})
     assert response.status_code == 303 and response.headers["Location"] == "/manage/themes"
     theme = _row(app, Theme, slug="host-community")
-    assert (theme.name_fr, theme.position) == ("Communauté d’accueil", 2)
+    assert (theme.translations, theme.position) == ({"fr": {"name": "Communauté d’accueil"}}, 2)
 
     response = _submit(client, client.get("/manage/themes/host-community/edit"),
                        {"name": "Host communities", "position": "5"})
@@ -284,7 +284,7 @@ def test_create_a_recommendation(app, client, admin, make_council, make_theme):
     assert form_page.status_code == 200
     assert "selected" in page(form_page).one("option", value=str(council.id)).attrs
     response = _submit(client, form_page, {
-        "code": "hw-3", "title": "Mental health first aid", "title_fr": "Premiers soins",
+        "code": "hw-3", "title": "Mental health first aid", "title__fr": "Premiers soins",
         "description": "Train staff.", "status": "in-progress", "themes": [str(theme.id)]})
     assert response.status_code == 303
     assert response.headers["Location"].startswith("/manage/recommendations")

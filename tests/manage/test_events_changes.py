@@ -77,7 +77,7 @@ def test_reschedule_sends_request_with_higher_sequence_and_plain_notice(app, cli
     # Luc is on the waitlist: a plain notice, no invitation, in French.
     subject, text, attachments = mails["luc@example.org"]
     assert attachments == []
-    assert "liste d'attente" in text or "waitlist" in text
+    assert "liste d’attente" in text or "waitlist" in text
     # The feed changed at once (new validator, new time, new SEQUENCE).
     feed_after = client.get("/calendar.ics")
     assert feed_after.headers["ETag"] != feed_before.headers["ETag"]
@@ -97,7 +97,9 @@ def test_cancel_asks_first_then_tells_everyone_with_cancel(app, client, login, w
     assert outbox(app, "event_cancelled") == {}
 
     etag = client.get("/calendar.ics").headers["ETag"]
-    response = client.post("/manage/events/talk/cancel", data={"reason": "The hall flooded."})
+    # Luc reads French: he gets the reason the chair gave in French.
+    response = client.post("/manage/events/talk/cancel", data={
+        "reason": "The hall flooded.", "language": "en", "reason__fr": "La salle est inondée."})
     assert response.status_code == 303
     mails = outbox(app, "event_cancelled")
     assert set(mails) == {"amina@example.org", "luc@example.org"}
@@ -108,7 +110,8 @@ def test_cancel_asks_first_then_tells_everyone_with_cancel(app, client, login, w
     assert parsed.method.value == "CANCEL" and parsed.vevent.status.value == "CANCELLED"
     assert int(parsed.vevent.sequence.value) == 1
     # The waitlisted person had no invitation: a notice only.
-    assert mails["luc@example.org"][2] == [] and "The hall flooded." in mails["luc@example.org"][1]
+    assert mails["luc@example.org"][2] == [] and "La salle est inondée." in mails["luc@example.org"][1]
+    assert "The hall flooded." not in mails["luc@example.org"][1]
     feed = client.get("/calendar.ics")
     assert feed.headers["ETag"] != etag
     [vevent] = Calendar.from_ical(feed.data).walk("VEVENT")
@@ -117,7 +120,7 @@ def test_cancel_asks_first_then_tells_everyone_with_cancel(app, client, login, w
         entry = db.session.scalars(db.select(AuditEntry)).one()
         assert entry.action == "event.cancel"
         assert entry.before == {"status": "published"}
-        assert entry.after["reason"] == "The hall flooded."
+        assert entry.after["reason"] == {"en": "The hall flooded.", "fr": "La salle est inondée."}
 
 
 def test_cancelling_a_meeting_cancels_its_sessions_each_with_a_bump(app, client, login, make_council,

@@ -86,8 +86,8 @@ def test_mail_is_in_the_registrants_language(app, client, clock, smtp_server, ma
     token_of(register(client, event.slug, preferred_language="fr"))
     deliver(app, clock.now)
     [message] = received(smtp_server)
-    assert message["Subject"] == "Vous êtes inscrit·e : Respirer"
-    assert "Votre place à « Respirer » est confirmée." in message.get_body(("plain",)).get_content()
+    assert message["Subject"] == "Vous êtes inscrit·e\u00a0: Respirer"
+    assert "Votre place à «\u00a0Respirer\u00a0» est confirmée." in message.get_body(("plain",)).get_content()
     inline, _ = calendar_parts(message)
     assert "SUMMARY:Respirer" in inline[0].get_content()
 

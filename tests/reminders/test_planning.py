@@ -178,7 +178,7 @@ def test_the_reminder_says_why_it_matters_in_the_registrants_language(app, clock
     with app.app_context():
         message = db.session.scalars(select(OutboxMessage).where(
             OutboxMessage.kind == "reminder")).all()[-1]
-        assert message.subject.startswith("Rappel : Respirer, ")
+        assert message.subject.startswith("Rappel\u00a0: Respirer, ")
         text = message.body_text
         assert "Cet événement donne suite à la recommandation HW-2" in text
         assert "Soutiens en santé mentale" in text
