@@ -57,7 +57,13 @@ class Config:
         "SITE_NAME", "London & Middlesex Local Immigration Partnership"
     )
 
-    LANGUAGES = ("en", "fr")
+    # The site's languages, the first the default: each needs a catalogue in
+    # translations/<code>/ and nothing else (README, "Adding a language").
+    LANGUAGES = tuple(code.strip() for code in
+                      (os.environ.get("LANGUAGES") or "en,fr,ar,es,zh_Hans").split(",") if code.strip())
+    # A language's name in itself comes from Babel's CLDR data; this one
+    # reads better as newcomers write it than CLDR's "中文 (简体)".
+    LANGUAGE_NAMES = {"zh_Hans": "简体中文"}
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_TRANSLATION_DIRECTORIES = "translations"
 
@@ -135,6 +141,9 @@ class TestConfig(Config):
 
 
 class ProductionConfig(Config):
+    # An error's log line never shows the values of the statement (names,
+    # addresses, needs of the person whose request failed).
+    SQLALCHEMY_ENGINE_OPTIONS = {**Config.SQLALCHEMY_ENGINE_OPTIONS, "hide_parameters": True}
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"

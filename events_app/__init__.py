@@ -178,6 +178,17 @@ def register_errorhandlers(app: Flask) -> None:
         if "\x00" in request.path:
             abort(404)
 
+    @app.before_request
+    def refuse_what_no_form_sends():
+        # No form of this site uploads a file: a text field sent as a file
+        # part would reach a validator that expects text. A NUL byte is in
+        # no search a person types, and PostgreSQL refuses it in a query
+        # (in forms, every text field's filter drops it: `registrations.forms.clean`).
+        if request.method in ("POST", "PUT", "PATCH") and request.files:
+            abort(400)
+        if any("\x00" in key or "\x00" in value for key, value in request.args.items(multi=True)):
+            abort(400)
+
 
 def register_commands(app: Flask) -> None:
     from .demo import seed_cli

@@ -91,3 +91,54 @@ def test_a_date_at_the_end_of_the_calendar_lists_nothing(client, make_event):
     response = client.get("/events?from=9999-12-31")
     assert response.status_code == 200
     assert page(response).find("article", class_="event-card") is None
+
+
+# --- issue 12, rows 6 and 7: a file for a text field, a NUL byte in a form ------
+
+PUBLIC_FORMS = ["/login", "/password/forgot", "/subscribe", "/events/real-event/register"]
+
+
+@pytest.mark.parametrize("path", PUBLIC_FORMS)
+def test_a_text_field_sent_as_a_file_is_refused_not_a_500(client, make_event, path):
+    from io import BytesIO
+
+    make_event(slug="real-event", capacity=5)
+    response = client.post(path, content_type="multipart/form-data", data={
+        "email": (BytesIO(b"amina@example.org"), "email.txt"), "name": "Amina",
+        "password": "a long enough password", "consent": "y"})
+    assert response.status_code == 400
+    assert page(response).one("main") is not None
+
+
+@pytest.mark.parametrize("path, data", [
+    ("/login", {"email": "a\x00b@x.example", "password": "a long enough password"}),
+    ("/password/forgot", {"email": "a\x00b@x.example"}),
+])
+def test_a_nul_byte_in_a_sign_in_form_is_not_a_500(client, path, data):
+    # Dropped like any control character, then the address matches no account.
+    response = client.post(path, data=data)
+    assert response.status_code in (200, 400)
+    assert page(response).one("main") is not None
+
+
+@pytest.mark.parametrize("path", ["/events?language=a%00b", "/events?q=%00", "/calendar.ics?lang=%00x"])
+def test_a_nul_byte_in_a_query_is_refused(client, path):
+    assert client.get(path).status_code == 400
+
+
+def test_text_is_stored_without_control_or_bidi_override_characters(app, client, make_event):
+    """A title with a carriage return once made every later e-mail unsendable;
+    a name with U+202E displays reversed in a staff list."""
+    from sqlalchemy import select
+
+    from events_app.extensions import db
+    from events_app.registrations.models import Registration
+    event = make_event(slug="real-event", capacity=5)
+    response = client.post(f"/events/{event.slug}/register", data={
+        "name": "Amina\r\u202eYusuf\u202c", "email": "amina@example.org", "consent": "y",
+        "accessibility_needs": "Step-free\r\naccess\rplease"})
+    assert response.status_code == 303
+    with app.app_context():
+        registration = db.session.scalars(select(Registration)).one()
+        assert registration.name == "Amina Yusuf"
+        assert registration.accessibility_needs == "Step-free\naccess\nplease"

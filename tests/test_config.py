@@ -142,3 +142,22 @@ def test_without_a_key_development_makes_its_own_random_one_once(tmp_path):
     assert _instance_secret_key(tmp_path / "instance" / "secret_key") == first
     assert _instance_secret_key(tmp_path / "elsewhere" / "secret_key") != first
 
+
+
+def test_production_logs_never_show_sql_parameters(test_database_url):
+    from sqlalchemy import text
+
+    from events_app.extensions import db
+
+    config = type("Production", (ProductionConfig,), {
+        "SECRET_KEY": "a-long-random-value-of-forty-characters-x",
+        "SQLALCHEMY_DATABASE_URI": test_database_url})
+    app = create_app(config)
+    try:
+        with app.app_context():
+            with pytest.raises(Exception) as failure:
+                db.session.execute(text("SELECT no_such_column FROM sub_council WHERE name = :name"),
+                                   {"name": "Amina Yusuf"})
+            assert "Amina Yusuf" not in str(failure.value)
+    finally:
+        dispose_engines(app)

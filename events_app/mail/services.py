@@ -103,7 +103,9 @@ def enqueue(
         kind=kind,
         registration_id=registration_id,
         to_address=to,
-        subject=subject,
+        # One line, whatever the text it was made from held: a header with a
+        # line break in it cannot be sent.
+        subject=" ".join(subject.split()),
         body_text=text,
         body_html=html,
         attachments=[dict(a) for a in attachments],
@@ -220,6 +222,10 @@ def _address(value: str) -> str:
 
 
 def _header(value: str, name: str) -> str | Header:
+    # A line break in a header would end it and start another (an injected
+    # header) or make the message unsendable: such a message fails, alone.
+    if "\r" in value or "\n" in value:
+        raise ValueError(f"the {name} header holds a line break")
     return value if value.isascii() else Header(value, "utf-8", header_name=name)
 
 
@@ -569,6 +575,16 @@ def deliver_due(session: Session, now: datetime, batch_size: int = 100) -> Deliv
                 break
             try:
                 email = compose(message, sender)
+            except Exception as error:  # noqa: BLE001 - one bad message must not stop the queue
+                # A stored message that cannot be made into an e-mail (a header
+                # the email package refuses): failed, with the reason, and the
+                # worker goes on with the next.
+                _mark(session, message, status=OutboxStatus.FAILED, last_error=_describe(error))
+                session.commit()
+                report.failed += 1
+                log.warning("mail %s cannot be composed: %s", message.id, type(error).__name__)
+                continue
+            try:
                 if isinstance(transport, DirectoryTransport):
                     path = transport.send(email, sender, message=message)
                     log.info("mail %s written to %s", message.id, path)
@@ -595,10 +611,8 @@ def deliver_due(session: Session, now: datetime, batch_size: int = 100) -> Deliv
                     report.deferred += 1
                 session.commit()
                 log.warning("mail %s refused for now (attempt %s)", message.id, attempts)
-            except (PermanentFailure, ValueError) as error:
-                # ValueError: the stored message cannot be composed (a bad header).
-                _mark(session, message, status=OutboxStatus.FAILED,
-                      last_error=str(error) if isinstance(error, PermanentFailure) else _describe(error))
+            except PermanentFailure as error:
+                _mark(session, message, status=OutboxStatus.FAILED, last_error=str(error))
                 session.commit()
                 report.failed += 1
                 log.warning("mail %s refused permanently", message.id)

@@ -290,3 +290,31 @@ def test_an_address_the_server_cannot_take_fails_alone(app, smtp_server):
     message = parse(received["data"])
     assert message["To"] == "Hana Côté <hana@example.org>"
     assert message["Subject"] == "Inscription confirmée : Atelier"
+
+
+def test_one_poisoned_message_never_stops_the_queue(app, smtp_server):
+    """Issue 12, row 3: a subject holding a carriage return (stored before
+    text was cleaned, or written by hand) made the worker stop at it on
+    every run, so nothing after it was ever sent."""
+    with app.app_context():
+        poisoned = add_message(n=0)
+        poisoned.subject = "Registered: Breath\r"  # as an old row holds it
+        poisoned.headers = {"X-Bad": "one\r\ntwo"}
+        add_message(n=1, to="omar@example.org")
+        add_message(n=2, to="lina@example.org", subject="Password reset")
+        db.session.commit()
+
+        report = deliver_due(db.session, NOW)
+        assert (report.sent, report.failed) == (2, 1)
+        first, second, third = rows()
+        assert first.status == OutboxStatus.FAILED and first.last_error
+        assert (second.status, third.status) == (OutboxStatus.SENT, OutboxStatus.SENT)
+        # And the next run does not trip over it again.
+        assert deliver_due(db.session, NOW + timedelta(hours=1)).attempted == 0
+    assert sorted(m["to"][0] for m in smtp_server.messages) == ["lina@example.org", "omar@example.org"]
+
+
+def test_a_subject_is_always_one_line(app):
+    with app.app_context():
+        message = add_message(subject="Registered:\r Breath\n(new)")
+        assert message.subject == "Registered: Breath (new)"
