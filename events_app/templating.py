@@ -2,7 +2,8 @@
 from datetime import datetime
 
 from flask import Flask, request, url_for
-from flask_babel import format_date, format_datetime, format_time
+from babel import Locale
+from flask_babel import format_date, format_datetime, format_time, get_locale
 from markupsafe import Markup, escape
 
 from .i18n import (
@@ -27,6 +28,13 @@ def time_range(start: datetime, end: datetime) -> str:
     if format_date(start, "short") == format_date(end, "short"):
         return f"{local_date(start)}, {local_time(start)} – {local_time(end)}"
     return f"{local_datetime(start, 'full')} – {local_datetime(end, 'full')}"
+
+
+def list_separator() -> str:
+    """What separates the items of a list in the reader's language
+    (", " in English, " و" (and) in Arabic, "、" in Chinese), from CLDR."""
+    pattern = (get_locale() or Locale("en")).list_patterns["standard"]["middle"]
+    return pattern.replace("{0}", "").replace("{1}", "")
 
 
 def in_lang(text) -> Markup:
@@ -98,6 +106,7 @@ def init_app(app: Flask) -> None:
         current_language=current_language,
         field_attrs=field_attrs,
         site_languages=site_languages,
+        list_separator=list_separator,
         missing_languages=missing_languages,
         language_links=language_links,
         page_lang=lambda: html_lang(current_language()),

@@ -225,3 +225,43 @@ def test_duplicate_makes_a_draft_copy_with_its_sessions(app, client, login, chai
         assert all(s.status == EventStatus.DRAFT for s in copy.sessions)
         entry = db.session.scalars(db.select(AuditEntry)).one()
         assert entry.action == "event.duplicate" and entry.before["source_slug"] == "march-meeting"
+
+
+# --- translations (issue 11) ----------------------------------------------------------
+
+
+def test_a_chair_writes_in_arabic_and_translates_without_javascript(app, client, login, chair_world):
+    login(client, chair_world["chair"])
+    form_page = page(client.get("/manage/events/new"))
+    # A section per site language, each a <details> (opens without JavaScript).
+    sections = form_page.find_all("details", class_="translation")
+    assert len(sections) == 4  # every site language but the one written in (English)
+    arabic = form_page.one("textarea", id="description__ar")
+    assert (arabic["lang"], arabic["dir"]) == ("ar", "rtl")
+
+    response = client.post("/manage/events/new", data={
+        **FORM, "title": "رحلات إلى كندا", "language": "ar",
+        "title__en": "Journeys to Canada", "summary__en": "Stories of arrival.",
+        "title__fr": "Parcours vers le Canada", "childcare_notes__es": "Guardería gratuita.",
+        "title__ar": "ignored: the original is Arabic"})
+    assert response.status_code == 303, errors_of(response)
+    event = load(app, response.headers["Location"].rsplit("/", 1)[1])
+    assert (event.language, event.title) == ("ar", "رحلات إلى كندا")
+    assert event.translations == {
+        "en": {"title": "Journeys to Canada", "summary": "Stories of arrival."},
+        "es": {"childcare_notes": "Guardería gratuita."},
+        "fr": {"title": "Parcours vers le Canada"}}
+
+    # The event's page says what is still missing; the edit form shows what is given.
+    manage = page(client.get(f"/manage/events/{event.slug}")).text
+    assert "简体中文" in manage and "Español" in manage
+    edit = page(client.get(f"/manage/events/{event.slug}/edit"))
+    assert edit.one("input", id="title__fr")["value"] == "Parcours vers le Canada"
+    assert edit.one("select", id="language").one("option", value="ar").attrs.get("selected") is not None
+
+
+def test_a_translation_longer_than_its_field_is_refused_beside_it(app, client, login, chair_world):
+    login(client, chair_world["chair"])
+    response = client.post("/manage/events/new", data={**FORM, "title__fr": "x" * 201})
+    assert response.status_code == 400
+    assert errors_of(response)["title__fr"] == ["Please use at most 200 characters."]
