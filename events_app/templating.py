@@ -26,7 +26,10 @@ def local_datetime(value: datetime, format: str = "medium") -> str:
 def time_range(start: datetime, end: datetime) -> str:
     """'Sunday, March 7, 2027, 10:00 AM – 11:30 AM' in the reader's language."""
     if format_date(start, "short") == format_date(end, "short"):
-        return f"{local_date(start)}, {local_time(start)} – {local_time(end)}"
+        # The date and the times joined as the language joins a date and a
+        # time ("{1}, {0}"; Arabic with its own comma, Chinese with a space).
+        glue = str((get_locale() or Locale("en")).datetime_formats["medium"])
+        return glue.format(f"{local_time(start)} – {local_time(end)}", local_date(start))
     return f"{local_datetime(start, 'full')} – {local_datetime(end, 'full')}"
 
 

@@ -79,6 +79,12 @@ def attachment(filename: str | None, content_type: str, data: str | bytes, *,
             "encoding": None, "inline": inline}
 
 
+def one_line(text: str) -> str:
+    """`text` on one line: its line breaks (of any kind) become spaces; other
+    spaces, the no-break ones of French typography among them, stay."""
+    return " ".join(line.strip() for line in text.splitlines() if line.strip())
+
+
 def enqueue(
     session: Session,
     *,
@@ -105,7 +111,7 @@ def enqueue(
         to_address=to,
         # One line, whatever the text it was made from held: a header with a
         # line break in it cannot be sent.
-        subject=" ".join(subject.split()),
+        subject=one_line(subject),
         body_text=text,
         body_html=html,
         attachments=[dict(a) for a in attachments],

@@ -41,7 +41,9 @@ def one_line(value):
     """A one-line answer (a name, a title, an address): no line break at all."""
     value = clean(value)
     if isinstance(value, str):
-        return " ".join(value.split())
+        # Runs of spaces and line breaks become one space; a no-break space
+        # (French typography) stays.
+        return re.sub(r"[ \t\n]+", " ", value)
     return value
 
 

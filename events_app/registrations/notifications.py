@@ -30,7 +30,7 @@ from ..ical.builders import CalendarEvent, Method, build_calendar
 from ..i18n import LocalizedText, current_language, pick_text
 from ..ical.services import absolute_url
 from ..mail.models import OutboxMessage
-from ..mail.services import attachment, enqueue, render_message
+from ..mail.services import attachment, enqueue, one_line, render_message
 from ..timeutil import site_zone
 from .links import address_calendar_token_for, token_for
 from .models import Registration
@@ -317,7 +317,7 @@ def staff_message(session: Session, registration: Registration, subject: "str | 
         subject = subject.for_reader(registration)
     if isinstance(body, Texts):
         body = body.for_reader(registration)
-    subject = " ".join(subject.split())  # one line: it is the mail's subject
+    subject = one_line(subject)  # it is the mail's subject
     paragraphs = [p.strip() for p in body.replace("\r\n", "\n").split("\n\n") if p.strip()]
     return _send(session, registration, "staff_message", now,
                  message_lang=getattr(body, "lang", None), message_subject=subject, message_body=body.replace("\r\n", "\n").strip(),

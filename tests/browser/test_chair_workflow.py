@@ -54,7 +54,7 @@ def test_a_chair_creates_and_publishes_a_workshop(live_site, new_page, axe_js):
     assert page.locator("#end_time-error").inner_text() == "Please give the end time."
     assert_accessible(page, axe_js, "the form with its messages")
     page.get_by_label("Kind of event").select_option("workshop")
-    page.get_by_label("Title (English)").fill(title)
+    page.get_by_label("Title", exact=True).fill(title)
     page.get_by_label("Start date").fill(day)
     page.get_by_label("Start time").fill("18:30")
     page.get_by_label("End time").fill("20:00")
