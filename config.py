@@ -51,6 +51,11 @@ class Config:
     # instance folder is known.
     SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("DATABASE_URL"))
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # PostgreSQL: how long a request waits to connect, and how long one
+    # statement may run, in seconds (0: no limit), so that a database that
+    # accepts connections and never answers makes a 503, not a hung worker.
+    DATABASE_CONNECT_TIMEOUT = int(os.environ.get("DATABASE_CONNECT_TIMEOUT") or 5)
+    DATABASE_STATEMENT_TIMEOUT = int(os.environ.get("DATABASE_STATEMENT_TIMEOUT") or 30)
     SITE_TIMEZONE = os.environ.get("SITE_TIMEZONE", "America/Toronto")
     SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:5000").rstrip("/")
     SITE_NAME = os.environ.get(

@@ -84,11 +84,19 @@ def configure_database(app: Flask) -> None:
         app.config["SQLALCHEMY_DATABASE_URI"] = (
             f"sqlite:///{Path(app.instance_path) / 'events.db'}"
         )
+    options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}))
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         # Writers wait for each other instead of failing with "database is locked".
-        options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}))
         options.setdefault("connect_args", {"timeout": 30})
-        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+    elif app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        # A bounded wait: a silent database gives a 503, never a hung request.
+        connect_args = dict(options.get("connect_args", {}))
+        connect_args.setdefault("connect_timeout", app.config.get("DATABASE_CONNECT_TIMEOUT") or 5)
+        statement_ms = int(app.config.get("DATABASE_STATEMENT_TIMEOUT") or 0) * 1000
+        if statement_ms:
+            connect_args.setdefault("options", f"-c statement_timeout={statement_ms}")
+        options["connect_args"] = connect_args
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
 
 def register_extensions(app: Flask) -> None:
@@ -104,6 +112,7 @@ def register_extensions(app: Flask) -> None:
     mail.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
+    init_security_headers(app)
     login_manager.login_view = "accounts.login"
     login_manager.login_message = _l("Please sign in to see this page.")
     login_manager.login_message_category = "info"
@@ -121,6 +130,55 @@ def register_extensions(app: Flask) -> None:
             from .dbutil import configure_sqlite
 
             configure_sqlite(db.engine)
+
+
+# Everything a page loads comes from this site: no inline script or style,
+# no other origin; no site may frame a page (a future embeddable list opts
+# out on its own route).
+CONTENT_SECURITY_POLICY = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self'",
+    "img-src": "'self' data:",
+    "object-src": "'none'",
+    "base-uri": "'none'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
+}
+PERMISSIONS_POLICY = {"camera": "()", "microphone": "()", "geolocation": "()",
+                      "payment": "()", "browsing-topics": "()"}
+
+
+def init_security_headers(app: Flask) -> None:
+    """CSP, X-Frame-Options, nosniff, Referrer- and Permissions-Policy on
+    every response; HSTS under the production settings.
+
+    HTTPS itself is the reverse proxy's (TLS ends there), so the app does not
+    redirect; Referrer-Policy is no-referrer everywhere: personal links
+    (/r/<token>, password links) must never reach another site.
+    """
+    from .extensions import talisman
+
+    production = bool(app.config.get("SESSION_COOKIE_SECURE"))
+    talisman.init_app(
+        app,
+        force_https=False,
+        content_security_policy=CONTENT_SECURITY_POLICY,
+        frame_options="DENY",
+        referrer_policy="no-referrer",
+        permissions_policy=PERMISSIONS_POLICY,
+        strict_transport_security=production,
+        session_cookie_secure=production,
+        session_cookie_samesite=app.config.get("SESSION_COOKIE_SAMESITE", "Lax"),
+    )
+    if production:
+        @app.after_request
+        def strict_transport_security(response):
+            # Talisman writes HSTS on requests it sees as HTTPS; behind a
+            # proxy without TRUSTED_PROXIES it would see HTTP: say it anyway.
+            response.headers.setdefault("Strict-Transport-Security",
+                                        "max-age=31556926; includeSubDomains")
+            return response
 
 
 def register_blueprints(app: Flask) -> None:

@@ -6,6 +6,7 @@ from flask_login import LoginManager
 from flask_mail import Mail
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
+from flask_talisman import Talisman
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
@@ -36,6 +37,8 @@ mail = Mail()
 limiter = Limiter(get_remote_address)
 # Chairs and admins: the signed-in user's id lives in the signed session cookie.
 login_manager = LoginManager()
+# Security headers on every response (see create_app for the policy).
+talisman = Talisman()
 
 
 @limiter.request_filter

@@ -69,6 +69,9 @@ class User(UserMixin, db.Model):
     # password clears it. Without it a link could be forged by whoever knows
     # the key, for an invitee who has no password yet.
     link_nonce_hash: Mapped[str | None] = mapped_column(String(64))
+    # Part of every session cookie of the account: signing out raises it, so
+    # a cookie copied before (a shared computer, a stolen one) stops working.
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
     last_login_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     __table_args__ = (
@@ -118,5 +121,9 @@ class User(UserMixin, db.Model):
         return hashlib.sha256((self.password_hash or "").encode("utf-8")).hexdigest()[:16]
 
     def get_id(self) -> str:
-        # Flask-Login keeps this in the session cookie; `load_user` checks both halves.
-        return f"{self.id}.{self.password_fingerprint}"
+        # Flask-Login keeps this in the session cookie; `load_user` checks every part.
+        return f"{self.id}.{self.password_fingerprint}.{self.session_version or 0}"
+
+    def end_sessions(self) -> None:
+        """Every session cookie of this account stops working."""
+        self.session_version = (self.session_version or 0) + 1

@@ -175,16 +175,17 @@ def authenticate(session: Session, email: str, password: str, now: datetime) -> 
 
 
 def load_user(session: Session, user_id: str) -> User | None:
-    """The user a session cookie names (`<id>.<fingerprint>`), while it is still valid.
+    """The user a session cookie names (`<id>.<fingerprint>.<session version>`), while it is still valid.
 
-    A deactivated account, or a password changed since the cookie was
-    made, ends the session at its next request.
+    A deactivated account, a password changed or a sign-out since the
+    cookie was made ends the session at its next request.
     """
-    id_part, _, fingerprint = (user_id or "").partition(".")
-    if not id_part.isdigit() or not fingerprint:
+    id_part, fingerprint, version = ((user_id or "").split(".") + ["", ""])[:3]
+    if not id_part.isdigit() or not fingerprint or not version.isdigit():
         return None
     user = session.get(User, int(id_part))
-    if user is None or not user.is_active or user.password_fingerprint != fingerprint:
+    if (user is None or not user.is_active or user.password_fingerprint != fingerprint
+            or user.session_version != int(version)):
         return None
     return user
 

@@ -73,6 +73,11 @@ def login():
 
 @bp.post("/logout")
 def logout():
+    # Ends the account's sessions everywhere: a cookie copied from this
+    # browser (a library's computer) must not open /manage afterwards.
+    if current_user.is_authenticated:
+        current_user.end_sessions()
+        db.session.commit()
     logout_user()
     session.clear()
     flash(gettext("You have signed out."), "info")

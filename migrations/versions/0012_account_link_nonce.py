@@ -1,4 +1,4 @@
-"""a nonce for password links (invitations, resets)
+"""a nonce for password links (invitations, resets); a session version per account
 
 Revision ID: 0012
 Revises: 0011
@@ -22,8 +22,10 @@ depends_on = None
 def upgrade():
     with op.batch_alter_table('user_account', schema=None) as batch_op:
         batch_op.add_column(sa.Column('link_nonce_hash', sa.String(length=64), nullable=True))
+        batch_op.add_column(sa.Column('session_version', sa.Integer(), server_default='0', nullable=False))
 
 
 def downgrade():
     with op.batch_alter_table('user_account', schema=None) as batch_op:
+        batch_op.drop_column('session_version')
         batch_op.drop_column('link_nonce_hash')

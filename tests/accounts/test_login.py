@@ -157,6 +157,17 @@ def test_logout_is_a_post(client, make_user, login):
     assert client.get("/manage/").status_code == 302
 
 
+def test_a_cookie_copied_before_signing_out_no_longer_opens_manage(app, client, make_user, login):
+    """Issue 12, row 11: on a shared computer someone copies the session
+    cookie; the chair signs out; the copy must be worth nothing."""
+    login(client, make_user())
+    stolen = client.get_cookie("session").value
+    client.post("/logout")
+    thief = app.test_client()
+    thief.set_cookie("session", stolen)
+    assert thief.get("/manage/").status_code == 302
+
+
 def test_logout_when_not_signed_in_is_harmless(client):
     assert client.post("/logout").status_code == 302
 
