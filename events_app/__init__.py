@@ -113,6 +113,9 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     login_manager.init_app(app)
     init_security_headers(app)
+    from . import logredact
+
+    logredact.init_app(app)
     login_manager.login_view = "accounts.login"
     login_manager.login_message = _l("Please sign in to see this page.")
     login_manager.login_message_category = "info"
@@ -204,6 +207,7 @@ def register_blueprints(app: Flask) -> None:
 
 def register_template_helpers(app: Flask) -> None:
     from . import pagecache, templating
+
     from .i18n import remember_locale
 
     templating.init_app(app)
