@@ -6,6 +6,7 @@ table is emptied after each test. No app context is pushed for a test: a test
 that needs one says `with app.app_context():`.
 """
 import itertools
+import os
 import sys
 from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
@@ -31,6 +32,19 @@ DEMO_NOW = "2026-11-24T09:00:00-05:00"
 
 def pytest_configure(config):
     config.addinivalue_line("markers", f"postgres_only: {NEEDS_POSTGRES}")
+    # TEST_REAL_CLOCK_SHIFT_DAYS=365: the machine's clock as it will read a
+    # year from now (tests/test_clock.py runs suites so): whatever a test
+    # still takes from the real clock instead of its own shows up.
+    shift = os.environ.get("TEST_REAL_CLOCK_SHIFT_DAYS")
+    if shift:
+        days = int(shift)
+
+        class ShiftedDatetime(datetime):
+            @classmethod
+            def now(cls, tz=None):
+                return datetime.now(tz) + timedelta(days=days)
+
+        timeutil.datetime = ShiftedDatetime
 
 
 def pytest_runtest_setup(item):

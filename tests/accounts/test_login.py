@@ -77,11 +77,23 @@ def test_empty_fields_get_messages_next_to_them(client):
     assert page(response).one("input", name="email")["aria-invalid"] == "true"
 
 
-def test_a_very_long_password_is_refused_without_hashing_it(client, make_user):
+def test_a_very_long_password_is_refused_without_hashing_it(client, make_user, monkeypatch):
     chair = make_user()
+    hashed = []
+    from events_app.accounts import services
+
+    real = services.check_password_hash
+    monkeypatch.setattr(services, "check_password_hash",
+                        lambda stored, password: hashed.append(len(password)) or real(stored, password))
+    monkeypatch.setattr("events_app.accounts.models.check_password_hash",
+                        lambda stored, password: hashed.append(len(password)) or real(stored, password))
     response = client.post("/login", data={"email": chair.email, "password": "x" * 100_000})
     assert response.status_code in (200, 400)
     assert client.get("/manage/").status_code == 302
+    # The guard refuses it before any hashing: scrypt over 100 kB is a way to load the server.
+    assert hashed == []
+    client.post("/login", data={"email": chair.email, "password": "x" * 50})
+    assert hashed == [50]  # (the check itself is reached for a normal length)
 
 
 @pytest.mark.parametrize("next_path, expected", [

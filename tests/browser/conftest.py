@@ -127,10 +127,10 @@ def browser():
     """One headless Chromium for the session."""
     if not CHROMIUM.exists():
         skip_or_fail(f"browser tests need Debian's Chromium at {CHROMIUM} (apt-get install chromium)")
-    sync_api = pytest.importorskip(
-        "playwright.sync_api", reason="browser tests need the playwright package (pip install -e '.[dev]')"
-    )
-    sync_playwright = sync_api.sync_playwright
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        skip_or_fail("browser tests need the playwright package (pip install -e '.[dev]')")
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(

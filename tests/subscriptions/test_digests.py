@@ -233,17 +233,19 @@ def test_two_runs_at_once_send_each_digest_once(app, client, clock, make_event, 
     def run():
         try:
             with app.app_context():
-                barrier.wait()
+                barrier.wait(timeout=30)
                 services.send_subscriber_digests(db.session, clock.now)
                 services.send_chair_digests(db.session, clock.now)
         except Exception as error:  # reported below
             errors.append(error)
 
-    threads = [threading.Thread(target=run) for _ in range(2)]
+    threads = [threading.Thread(target=run, daemon=True) for _ in range(2)]
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join()
+        thread.join(timeout=120)
+    # A thread still running is a deadlock: fail, do not hang the suite.
+    assert not any(thread.is_alive() for thread in threads)
     assert errors == []
     digests = [m.to_address for m in outbox(app, "digest")]
     assert sorted(digests) == sorted(f"s{n}@example.org" for n in range(20))
