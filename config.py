@@ -100,6 +100,12 @@ class Config:
     REGISTRATION_RATE_LIMIT = os.environ.get("REGISTRATION_RATE_LIMIT", "30 per minute;300 per hour")
     # Sign-in and password-reset attempts (POST) per client address.
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;100 per hour")
+    # Per e-mail address typed, from any client address, counted in the
+    # shared limiter storage (Redis with several hosts): sign-in attempts on
+    # one account, and forms that mail the address typed (registering,
+    # subscribing, a password reset).
+    ACCOUNT_RATE_LIMIT = os.environ.get("ACCOUNT_RATE_LIMIT", "10 per hour;30 per day")
+    ADDRESS_MAIL_RATE_LIMIT = os.environ.get("ADDRESS_MAIL_RATE_LIMIT", "5 per hour;20 per day")
     # Registrants' personal details are erased this many days after their
     # event (`flask registrations purge`, daily from cron); counts remain.
     REGISTRATION_RETENTION_DAYS = int(os.environ.get("REGISTRATION_RETENTION_DAYS") or 90)

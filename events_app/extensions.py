@@ -41,6 +41,24 @@ login_manager = LoginManager()
 talisman = Talisman()
 
 
+def typed_address_key() -> str:
+    """The rate-limit key of the e-mail address a form was sent with, hashed:
+    the limiter's storage (Redis) holds no address in clear."""
+    import hashlib
+
+    from flask import request
+
+    typed = (request.form.get("email") or "").strip().lower()
+    return "address:" + hashlib.sha256(typed.encode("utf-8", "replace")).hexdigest()[:32]
+
+
+def no_typed_address() -> bool:
+    """A form sent without an address is refused by its own validation."""
+    from flask import request
+
+    return not (request.form.get("email") or "").strip()
+
+
 @limiter.request_filter
 def _reads_are_not_limited() -> bool:
     """Every limit is on a form's POST: page views skip the limiter's work."""

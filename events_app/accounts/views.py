@@ -6,7 +6,7 @@ from flask import (Blueprint, current_app, flash, redirect, render_template, req
 from flask_babel import gettext
 from flask_login import current_user, login_user, logout_user
 
-from ..extensions import db, limiter, login_manager
+from ..extensions import db, limiter, login_manager, no_typed_address, typed_address_key
 from ..i18n import current_language
 from ..timeutil import now_utc
 from . import services
@@ -26,6 +26,14 @@ def login_rate_limit() -> str:
 
 # Only the attempts count (POST): showing the form costs nothing.
 rate_limited = limiter.limit(login_rate_limit, methods=["POST"])
+# And per address typed, from wherever: guessing one account's password from
+# many machines, or mailing one address resets, is limited too. The page
+# says the same whether or not an account has the address.
+per_account = limiter.limit(lambda: current_app.config["ACCOUNT_RATE_LIMIT"], methods=["POST"],
+                            key_func=typed_address_key, exempt_when=no_typed_address)
+per_address_mail = limiter.limit(lambda: current_app.config["ADDRESS_MAIL_RATE_LIMIT"],
+                                 methods=["POST"], key_func=typed_address_key,
+                                 exempt_when=no_typed_address)
 
 
 def safe_next(target: str | None) -> str | None:
@@ -54,6 +62,7 @@ def _sign_in(user) -> None:
 
 @bp.route("/login", methods=["GET", "POST"])
 @rate_limited
+@per_account
 def login():
     if current_user.is_authenticated and request.method == "GET":
         return redirect(_after_sign_in())
@@ -86,6 +95,7 @@ def logout():
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
 @rate_limited
+@per_address_mail
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():

@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 
 from ..events import services as event_services
 from ..events.views import event_page
-from ..extensions import db, limiter
+from ..extensions import db, limiter, no_typed_address, typed_address_key
 from ..httputil import private as _private
 from ..timeutil import now_utc
 from . import services
@@ -30,6 +30,10 @@ def _registration_limit() -> str:
 
 @bp.post("/events/<slug>/register")
 @limiter.limit(_registration_limit)
+# Each registration mails the address typed: at most a few per address,
+# whoever sends them (the limit is counted in the shared limiter storage).
+@limiter.limit(lambda: current_app.config["ADDRESS_MAIL_RATE_LIMIT"],
+               key_func=typed_address_key, exempt_when=no_typed_address)
 def register(slug: str):
     event = event_services.get_event_for_registration(db.session, slug)
     if event is None:

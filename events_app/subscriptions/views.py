@@ -11,7 +11,7 @@ from flask import (
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
-from ..extensions import csrf, db, limiter
+from ..extensions import csrf, db, limiter, no_typed_address, typed_address_key
 from ..httputil import private as _private
 from ..timeutil import now_utc
 from . import services
@@ -37,6 +37,8 @@ def _options() -> dict:
 
 @bp.route("/subscribe", methods=["GET", "POST"])
 @limiter.limit(_subscription_limit, methods=["POST"])
+@limiter.limit(lambda: current_app.config["ADDRESS_MAIL_RATE_LIMIT"], methods=["POST"],
+               key_func=typed_address_key, exempt_when=no_typed_address)
 def subscribe():
     form = SubscribeForm(**_options())
     if not form.is_submitted():

@@ -232,3 +232,53 @@ def test_attempts_are_rate_limited(strict_app, make_user):
     assert "Too many attempts" in page(response).one("h1").text
     # The right password does not get through either while the limit holds.
     assert client.get("/manage/").status_code == 302
+
+
+@pytest.fixture
+def per_address_app(test_database_url, app):
+    """Rate limits on, the per-address ones low, CSRF off (the forms are posted directly)."""
+    config = type("PerAddressConfig", (config_for(test_database_url),), {
+        "RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": "memory://",
+        "ACCOUNT_RATE_LIMIT": "3 per hour", "ADDRESS_MAIL_RATE_LIMIT": "2 per hour",
+    })
+    strict = create_app(config)
+    yield strict
+    dispose_engines(strict)
+
+
+def test_attempts_on_one_account_are_limited_from_any_client_address(per_address_app, make_user):
+    """Issue 12, row 10: the per-IP limit alone let 20 of 40 guesses through."""
+    chair, other = make_user(), make_user()
+    client = per_address_app.test_client()
+    for n in range(3):
+        response = client.post("/login", data={"email": chair.email, "password": "wrong password!"},
+                               environ_base={"REMOTE_ADDR": f"10.0.0.{n}"})
+        assert response.status_code == 200  # the form again, with the one generic message
+    response = client.post("/login", data={"email": chair.email.upper(), "password": PASSWORD},
+                           environ_base={"REMOTE_ADDR": "10.0.0.99"})
+    assert response.status_code == 429
+    # Another account is not held up; an unknown address is limited the same way.
+    assert client.post("/login", data={"email": other.email, "password": PASSWORD},
+                       environ_base={"REMOTE_ADDR": "10.0.0.98"}).status_code == 302
+
+
+def test_mail_to_one_address_is_limited_from_any_client_address(per_address_app, make_event):
+    """Issue 12, row 5: five posts with one address made five messages."""
+    from sqlalchemy import func, select
+
+    from events_app.extensions import db
+    from events_app.mail.models import OutboxMessage
+
+    event = make_event(capacity=10)
+    client = per_address_app.test_client()
+    statuses = [client.post(f"/events/{event.slug}/register",
+                            data={"name": "X", "email": "victim@example.org", "consent": "y"},
+                            environ_base={"REMOTE_ADDR": f"10.0.1.{n}"}).status_code
+                for n in range(5)]
+    assert statuses[:2] != [429, 429] and statuses[2:] == [429, 429, 429]
+    statuses = [client.post("/password/forgot", data={"email": "victim@example.org"},
+                            environ_base={"REMOTE_ADDR": f"10.0.2.{n}"}).status_code
+                for n in range(3)]
+    assert statuses[-1] == 429
+    with per_address_app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == 2
