@@ -14,11 +14,18 @@ from pathlib import Path
 
 import pytest
 from flask import current_app, has_app_context
-from sqlalchemy import MetaData
 
 ROOT = Path(__file__).resolve().parent.parent
 
-from dbsetup import NEEDS_POSTGRES, ON_POSTGRES, TEST_DATABASE_URL, config_for, dispose_engines  # noqa: E402
+from dbsetup import (  # noqa: E402
+    NEEDS_POSTGRES,
+    ON_POSTGRES,
+    TEST_DATABASE_URL,
+    ForeignTables,
+    config_for,
+    dispose_engines,
+    run_database,
+)
 from events_app import create_app  # noqa: E402
 from events_app import timeutil  # noqa: E402
 from events_app.councils.models import Recommendation, SubCouncil, Theme  # noqa: E402
@@ -61,22 +68,25 @@ def postgres_only():
 
 @pytest.fixture(scope="session")
 def test_database_url(tmp_path_factory):
-    """The suite's database, with the schema created once for the session."""
-    url = TEST_DATABASE_URL or f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
-    app = create_app(config_for(url))
-    with app.app_context():
-        with db.engine.begin() as connection:
-            # Whatever an earlier run (or an older schema) left behind goes.
-            leftover = MetaData()
-            leftover.reflect(connection)
-            leftover.drop_all(connection)
-        db.create_all()
-    dispose_engines(app)
-    yield url
-    if ON_POSTGRES:
-        with app.app_context():
-            db.drop_all()
-        dispose_engines(app)
+    """The suite's own database, with the schema created once for the session.
+
+    On PostgreSQL it is a new database made for this run beside the one
+    `TEST_DATABASE_URL` names, and dropped at the end (tests/dbsetup.py); on
+    SQLite a temporary file. Nothing the suite did not create is dropped.
+    """
+    given = TEST_DATABASE_URL or f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+    try:
+        with run_database(given) as url:
+            app = create_app(config_for(url))
+            with app.app_context():
+                db.create_all()
+            dispose_engines(app)
+            yield url
+            with app.app_context():
+                db.drop_all()
+            dispose_engines(app)
+    except ForeignTables as error:
+        pytest.exit(str(error), returncode=4)
 
 
 def empty_tables() -> None:

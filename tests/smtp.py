@@ -32,19 +32,40 @@ class CollectingHandler:
         return "250 Message accepted for delivery"
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+def _reusable_socket() -> socket.socket:
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    return sock
+
+
+class _ListenerController(Controller):
+    """aiosmtpd's controller serving on a socket bound beforehand."""
+
+    def __init__(self, handler, listener: socket.socket):
+        self._listener = listener
+        host, port = listener.getsockname()
+        super().__init__(handler, hostname=host, port=port)
+
+    def _create_server(self):
+        return self.loop.create_server(self._factory_invoker, sock=self._listener)
 
 
 class SMTPServer:
-    """Start, stop and start again on the same port; `messages` survive restarts."""
+    """Start, stop and start again on the same port; `messages` survive restarts.
+
+    The port is held for the server's whole life, never found free and bound
+    again later (another process could take it in between): a socket bound
+    with SO_REUSEPORT keeps it, without listening, so that while the server
+    is stopped a connection is refused as by a server that is down; each
+    start listens on a new socket bound to the same port beside it.
+    """
 
     def __init__(self):
         self.handler = CollectingHandler()
         self.host = "127.0.0.1"
-        self.port = free_port()
+        self._holder = _reusable_socket()
+        self._holder.bind((self.host, 0))
+        self.port = self._holder.getsockname()[1]
         self.controller: Controller | None = None
 
     @property
@@ -52,13 +73,19 @@ class SMTPServer:
         return self.handler.messages
 
     def start(self) -> None:
-        self.controller = Controller(self.handler, hostname=self.host, port=self.port)
+        listener = _reusable_socket()
+        listener.bind((self.host, self.port))
+        self.controller = _ListenerController(self.handler, listener)
         self.controller.start()
 
     def stop(self) -> None:
         if self.controller is not None:
             self.controller.stop()
             self.controller = None
+
+    def close(self) -> None:
+        self.stop()
+        self._holder.close()
 
 
 @pytest.fixture
@@ -70,7 +97,7 @@ def smtp_server(app):
                       MAIL_SUPPRESS_SEND=False, MAIL_TIMEOUT=5)
     mail.init_app(app)  # Flask-Mail reads its settings when initialised
     yield server
-    server.stop()
+    server.close()
 
 
 @pytest.fixture(autouse=True)

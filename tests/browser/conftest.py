@@ -1,9 +1,11 @@
 """Real-browser fixtures: the demo site served live, and one headless Chromium.
 
-Self-contained: nothing here depends on the fixtures of tests/conftest.py.
-The app runs on its own temporary SQLite file, never on `TEST_DATABASE_URL`:
-the demo content seeded here must not meet the rest of the suite's database,
-which is emptied after every test.
+Nothing here depends on the fixtures of tests/conftest.py. The live site has
+a database of its own, on the same kind of server as the rest of the suite:
+a temporary SQLite file, or under `TEST_DATABASE_URL` a PostgreSQL database
+made for this run and dropped after it (tests/dbsetup.py). The demo content
+seeded here never meets the suite's database, which is emptied after every
+test.
 
 The browser is Debian's Chromium at /usr/bin/chromium. Playwright never
 downloads a browser here; without Chromium the browser tests are skipped.
@@ -49,15 +51,17 @@ class LiveSite:
         return self.url + path
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def live_site(tmp_path_factory):
     """The demo content served on 127.0.0.1 for the whole session."""
+    from dbsetup import TEST_DATABASE_URL, run_database
+
+    given = TEST_DATABASE_URL or f"sqlite:///{tmp_path_factory.mktemp('browser-db') / 'browser.db'}"
+    with run_database(given, "browser") as url:
+        yield from _serve_demo(url)
+
+
+def _serve_demo(url: str):
     from werkzeug.serving import make_server
 
     from config import TestConfig
@@ -68,12 +72,11 @@ def live_site(tmp_path_factory):
     from events_app.registrations.services import register
     from events_app.timeutil import local_today, now_utc
 
-    db_file = tmp_path_factory.mktemp("browser-db") / "browser.db"
     config = type(
         "BrowserTestConfig",
         (TestConfig,),
         # Forms are checked for CSRF as in production.
-        {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_file}", "WTF_CSRF_ENABLED": True},
+        {"SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": True},
     )
     app = create_app(config)
     # The pages decide what is "upcoming" from the real clock, so the demo is
@@ -92,8 +95,9 @@ def live_site(tmp_path_factory):
         db.session.commit()
         db.session.remove()
 
-    port = _free_port()
-    server = make_server("127.0.0.1", port, app, threaded=True)
+    # Port 0: the server binds a free port and keeps it (no find-then-rebind race).
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    port = server.server_port
     thread = threading.Thread(target=server.serve_forever, name="live-site", daemon=True)
     thread.start()
     try:
