@@ -9,6 +9,7 @@ its next request, at the cost of one single-row query. Pages also depend
 on the clock ("upcoming", "already taken place"): an entry lives at most
 `PAGE_CACHE_SECONDS`.
 """
+import secrets
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -140,14 +141,20 @@ class PageCache:
                 self._entries.popitem(last=False)
 
 
-# Stands for the reader's CSRF token in a cached page; replaced when served.
-CSRF_PLACEHOLDER = "__CSRF_TOKEN_PLACEHOLDER__"
+def _csrf_placeholder() -> str:
+    """Stands for the reader's CSRF token in a cached page; replaced when served.
+
+    Random for each process (the cache is the process's own): a fixed word
+    could be typed into a field the page echoes (`/events?from=…`) and come
+    back as the reader's token.
+    """
+    return current_app.extensions["page_cache_csrf_placeholder"]
 
 
 def page_csrf_token() -> str:
     """The templates' `csrf_token()`: a placeholder while a shared page is rendered."""
     if g.get("rendering_shared_page"):
-        return CSRF_PLACEHOLDER
+        return _csrf_placeholder()
     return generate_csrf()
 
 
@@ -158,7 +165,7 @@ def _personal(session) -> bool:
 
 
 def _fill_token(body: bytes) -> bytes:
-    placeholder = CSRF_PLACEHOLDER.encode()
+    placeholder = _csrf_placeholder().encode()
     if placeholder in body:
         return body.replace(placeholder, generate_csrf().encode())
     return body
@@ -166,6 +173,7 @@ def _fill_token(body: bytes) -> bytes:
 
 def init_app(app) -> None:
     app.extensions["page_cache"] = PageCache(size=app.config["PAGE_CACHE_SIZE"])
+    app.extensions["page_cache_csrf_placeholder"] = f"csrf-{secrets.token_urlsafe(24)}"
     # Flask-WTF offers `csrf_token` as a global and a context processor;
     # this one, registered later, takes its place in both.
     app.jinja_env.globals["csrf_token"] = page_csrf_token

@@ -92,3 +92,23 @@ def test_a_reader_with_a_session_gets_a_fresh_page(client, clock, make_event, st
     statements.clear()
     client.get(f"/events/{event.slug}")
     assert len(statements) > 1
+
+
+def test_a_cached_page_never_turns_typed_text_into_the_readers_token(
+        app, client, clock, make_event, test_database_url):
+    """The word that stands for the reader's CSRF token in a shared page is
+    random: typed into a field the page echoes, it comes back as typed."""
+    app.config["WTF_CSRF_ENABLED"] = True
+    event = make_event()
+    placeholder = app.extensions["page_cache_csrf_placeholder"]
+    other = create_app(config_for(test_database_url))
+    assert placeholder != other.extensions["page_cache_csrf_placeholder"]
+
+    page = client.get(f"/events/{event.slug}").get_data(as_text=True)
+    assert placeholder not in page  # replaced by the reader's real token
+    assert 'name="csrf_token"' in page
+
+    typed = "__CSRF_TOKEN_PLACEHOLDER__"
+    for _ in range(2):  # rendered, then served from the cache
+        page = client.get(f"/events?from={typed}").get_data(as_text=True)
+        assert typed in page
