@@ -143,6 +143,10 @@ class Config:
 
 class TestConfig(Config):
     TESTING = True
+    # Thousands of accounts are made and signed in by the suite: a cheap hash
+    # there (scrypt takes most of a login's time). Honoured only when TESTING
+    # is on (events_app.accounts.models.password_hash_method).
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1"
     SECRET_KEY = "test-secret-used-by-the-test-suite-only"
     SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("TEST_DATABASE_URL"))
     SITE_URL = "http://events.test"

@@ -2,6 +2,7 @@ import enum
 import hashlib
 from datetime import datetime
 
+from flask import current_app, has_app_context
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy import Column, ForeignKey, String, Table
@@ -41,6 +42,20 @@ user_councils = Table(
     ),
 )
 
+
+
+# werkzeug's scrypt, salted; the method is stored in each hash, so a later
+# method still checks older hashes.
+STRONG_HASH_METHOD = "scrypt"
+
+
+def password_hash_method() -> str:
+    """How passwords are hashed: scrypt, unless the test configuration asks
+    for something cheaper. Only an app with TESTING on may weaken it, so no
+    setting can make a real installation store cheap hashes."""
+    if has_app_context() and current_app.testing:
+        return current_app.config.get("PASSWORD_HASH_METHOD", STRONG_HASH_METHOD)
+    return STRONG_HASH_METHOD
 
 class User(UserMixin, db.Model):
     """A chair or an admin. Residents have no account.
@@ -104,9 +119,7 @@ class User(UserMixin, db.Model):
         return self.password_hash is not None
 
     def set_password(self, password: str) -> None:
-        # werkzeug's default method (scrypt), salted; the method is stored in
-        # the hash, so a later default still checks older hashes.
-        self.password_hash = generate_password_hash(password)
+        self.password_hash = generate_password_hash(password, method=password_hash_method())
 
     def check_password(self, password: str) -> bool:
         return self.password_hash is not None and check_password_hash(self.password_hash, password)

@@ -30,7 +30,7 @@ from ..errors import RuleError
 from ..ical.services import absolute_url
 from ..mail.models import OutboxMessage
 from ..mail.services import enqueue, render_message
-from .models import Role, User, email_key
+from .models import Role, User, email_key, password_hash_method
 
 MIN_PASSWORD_LENGTH = 10
 # scrypt over megabytes of "password" would be a cheap way to load the server.
@@ -152,7 +152,15 @@ def change_password(user: User, password: str) -> None:
 # A hash of no real password: checking against it when the address is
 # unknown costs as long as a real check, so timing does not tell which
 # addresses have accounts.
-_UNKNOWN_USER_HASH = generate_password_hash("no account has this password")
+_UNKNOWN_USER_HASHES: dict[str, str] = {}
+
+
+def _unknown_user_hash() -> str:
+    method = password_hash_method()
+    if method not in _UNKNOWN_USER_HASHES:
+        _UNKNOWN_USER_HASHES[method] = generate_password_hash("no account has this password",
+                                                              method=method)
+    return _UNKNOWN_USER_HASHES[method]
 
 
 def authenticate(session: Session, email: str, password: str, now: datetime) -> User | None:
@@ -165,7 +173,7 @@ def authenticate(session: Session, email: str, password: str, now: datetime) -> 
         return None
     user = find_user(session, email)
     if user is None or user.password_hash is None:
-        check_password_hash(_UNKNOWN_USER_HASH, password)
+        check_password_hash(_unknown_user_hash(), password)
         return None
     if not user.check_password(password) or not user.is_active:
         return None
