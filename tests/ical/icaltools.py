@@ -1,14 +1,13 @@
 """Reading calendars the way calendar apps do, with parsers that are not the
 one that writes them (icalendar): `ical` (strict: it refuses a TZID without
-its VTIMEZONE) and `vobject` (validating), expanded with
-`recurring-ical-events`.
+its VTIMEZONE) and `vobject` (validating). Repeating events are expanded by
+two engines that share no code with icalendar either: `ical`'s own timeline
+and dateutil's rrule sets as vobject builds them; both must agree.
 """
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import datetime, timezone
 
-import icalendar
-import recurring_ical_events
 import vobject
 from ical.calendar_stream import IcsCalendarStream
 
@@ -42,10 +41,14 @@ class Parsed:
 
     ical: dict
     vobject: dict
-    expanded: dict
+    expanded: dict  # each UID's first occurrence, from ical's timeline
+    occurrences: dict  # {UID: [starts]} in the window, the same from both engines
 
     def all(self) -> dict:
-        return {"ical": self.ical, "vobject": self.vobject, "recurring-ical-events": self.expanded}
+        return {"ical": self.ical, "vobject": self.vobject, "ical timeline": self.expanded}
+
+
+WINDOW = (datetime(1990, 1, 1, tzinfo=UTC), datetime(2100, 1, 1, tzinfo=UTC))
 
 
 def parse_everywhere(body: bytes | str) -> Parsed:
@@ -65,16 +68,24 @@ def parse_everywhere(body: bytes | str) -> Parsed:
         )
         for e in getattr(card, "vevent_list", [])
     }
-    expanded = recurring_ical_events.of(icalendar.Calendar.from_ical(text)).between(
-        date(1990, 1, 1), date(2100, 1, 1)
-    )
-    by_expansion = {
-        str(e["UID"]): (e["DTSTART"].dt, e["DTEND"].dt, str(e["SUMMARY"]), str(e.get("STATUS")))
-        for e in expanded
-    }
+    # Expanded by ical's own recurrence engine...
+    by_expansion, timeline = {}, {}
+    for e in strict.timeline_tz(UTC).overlapping(*WINDOW):
+        by_expansion.setdefault(
+            e.uid, (e.dtstart, e.dtend, e.summary, e.status.value if e.status else None))
+        timeline.setdefault(e.uid, []).append(e.dtstart.astimezone(UTC))
+    # ...and by dateutil's, from what vobject read.
+    by_rruleset = {}
+    for e in getattr(card, "vevent_list", []):
+        rules = e.getrruleset(addRDate=True)
+        starts = list(rules) if rules is not None else [e.dtstart.value]
+        by_rruleset[e.uid.value] = [s.astimezone(UTC) for s in starts if WINDOW[0] <= s < WINDOW[1]]
+    assert {uid: sorted(starts) for uid, starts in timeline.items()} == {
+        uid: sorted(starts) for uid, starts in by_rruleset.items() if starts}, \
+        "the two recurrence engines disagree"
     assert len(by_ical) == len(strict.events), "duplicate UIDs"
     assert set(by_ical) == set(by_vobject) == set(by_expansion)
-    return Parsed(by_ical, by_vobject, by_expansion)
+    return Parsed(by_ical, by_vobject, by_expansion, timeline)
 
 
 def unfolded(body: bytes) -> list[str]:

@@ -2,7 +2,7 @@
 the library that writes it, with the right local times around the
 daylight-saving changes, and holds what it should, and nothing personal."""
 import re
-from datetime import timedelta
+from datetime import timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -390,3 +390,7 @@ def test_a_repeating_meeting_is_one_series_in_the_feeds(client, make_event, make
         occurrences = recurring_ical_events.of(calendar).between(
             clock.now - timedelta(days=200), clock.now + timedelta(days=200))
         assert len(occurrences) == 11  # twelve, one skipped
+        # Two recurrence engines that share no code with icalendar agree.
+        [series] = parse_everywhere(body).occurrences.values()
+        assert len(series) == 11 and series[0] == start
+        assert (start + timedelta(days=98)).astimezone(timezone.utc) not in series
