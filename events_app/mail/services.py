@@ -6,15 +6,20 @@ so a message exists exactly when the change does, and no SMTP outage can
 make a registration fail.
 
 `deliver_due` is the worker: it sends what is due and records the outcome.
-Each message is claimed, sent and recorded in its own short transaction
-while its row is locked — PostgreSQL `SELECT … FOR UPDATE SKIP LOCKED` (a
-second worker skips the row and takes the next one), SQLite `BEGIN
-IMMEDIATE` (one writer at a time). The commit after each send releases
-exactly that message, already marked sent: a concurrent worker can never
-pick it up again. Should the process die between the SMTP server accepting
-a message and the commit, that one message goes out again on the next run
-(at-least-once is the most SMTP allows); it keeps its Message-ID, so mail
-clients show it once.
+On PostgreSQL each message is claimed, sent and recorded in its own short
+transaction while its row is locked with `SELECT … FOR UPDATE SKIP LOCKED`
+(a second worker skips the row and takes the next one; a row lock stops no
+one else's writes). The commit after each send releases exactly that
+message, already marked sent: a concurrent worker can never pick it up
+again. SQLite has no row locks, only the database's one write lock, and
+holding it while an SMTP server takes its time would stop every
+registration and login: there the claim is a lease instead — under `BEGIN
+IMMEDIATE` the message is found and its `next_attempt_dt` moved
+`SQLITE_SEND_LEASE` ahead, committed at once, and the outcome recorded in a
+second short transaction after the send. Should the process die between
+the SMTP server accepting a message and the commit, that one message goes
+out again (on the next run, or once the lease has passed): at-least-once is
+the most SMTP allows; it keeps its Message-ID, so mail clients show it once.
 
 Failures: an unreachable or disconnecting server loses nothing — the due
 messages stay pending with a later `next_attempt_dt` (back-off 1, 2, 4 …
@@ -518,10 +523,28 @@ _MARK_SENT = (
 )
 
 
+# How long a message being sent on SQLite is kept from other workers: far
+# longer than any send (MAIL_TIMEOUT is per socket operation), short enough
+# that a message whose worker died goes out the same hour.
+SQLITE_SEND_LEASE = timedelta(minutes=15)
+
+_LEASE = (
+    update(_OUTBOX)
+    .where(_OUTBOX.c.id == bindparam("message_id"))
+    .values(next_attempt_dt=bindparam("until"))
+)
+
+
 def _claim_next(session: Session, now: datetime):
-    """Lock the next due message nobody else holds, in a fresh transaction;
-    its row (attributes as on `OutboxMessage`), or None."""
-    if session.get_bind().dialect.name == "sqlite":
+    """The next due message nobody else holds, now this worker's; its row
+    (attributes as on `OutboxMessage`), or None.
+
+    PostgreSQL: locked in a fresh transaction, which the caller ends after
+    the send. SQLite: leased and committed at once (see the module's notes),
+    so no write lock is held while the server is talked to.
+    """
+    on_sqlite = session.get_bind().dialect.name == "sqlite"
+    if on_sqlite:
         serialise_sqlite(session)
     # Only the id is locked and read by the search; the row (bodies and
     # attachments) is loaded once it is ours. (One statement with the search
@@ -529,7 +552,11 @@ def _claim_next(session: Session, now: datetime):
     message_id = session.scalars(_NEXT_DUE, {"now": now}).first()
     if message_id is None:
         return None
-    return session.execute(_LOAD, {"message_id": message_id}).one()
+    message = session.execute(_LOAD, {"message_id": message_id}).one()
+    if on_sqlite:
+        session.execute(_LEASE, {"message_id": message_id, "until": now + SQLITE_SEND_LEASE})
+        session.commit()
+    return message
 
 
 def _defer_due(session: Session, now: datetime, limit: int, error: str) -> int:

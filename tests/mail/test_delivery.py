@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 from jinja2 import ChoiceLoader, FileSystemLoader
 from sqlalchemy import select
 
-from events_app.extensions import db
+from events_app.extensions import db, mail
 from events_app.mail.models import OutboxMessage, OutboxStatus
 from events_app.mail.services import (
     attachment, backoff, deliver_due, enqueue, render_message,
@@ -318,3 +318,64 @@ def test_a_subject_is_always_one_line(app):
     with app.app_context():
         message = add_message(subject="Registered:\r Breath\n(new)")
         assert message.subject == "Registered: Breath (new)"
+
+
+def test_a_slow_mail_server_never_stops_anyone_writing(app, test_database_url):
+    """The worker talks to a server that accepts and then says nothing; in the
+    meantime a registration (any write) goes through at once. On SQLite the
+    worker must not hold the database's write lock while it waits."""
+    import socket
+
+    from sqlalchemy import create_engine, insert
+    from sqlalchemy.pool import NullPool
+
+    from events_app.pagecache import site_state
+
+    listener = socket.create_server(("127.0.0.1", 0))
+    accepted, release = threading.Event(), threading.Event()
+
+    def silent_server():
+        connection, _ = listener.accept()
+        accepted.set()
+        release.wait(timeout=30)
+        connection.close()
+
+    server = threading.Thread(target=silent_server, daemon=True)
+    server.start()
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=listener.getsockname()[1],
+                      MAIL_SUPPRESS_SEND=False, MAIL_TIMEOUT=20)
+    mail.init_app(app)  # Flask-Mail reads its settings when initialised
+    with app.app_context():
+        add_message()
+        db.session.commit()
+        url = db.engine.url
+
+    reports = []
+
+    def worker():
+        with app.app_context():
+            reports.append(deliver_due(db.session, NOW))
+
+    sending = threading.Thread(target=worker, daemon=True)
+    sending.start()
+    try:
+        assert accepted.wait(timeout=10), "the worker never connected"
+        # Another process writing while the worker waits for the server: it
+        # must not wait for the worker (1 s before SQLite calls it "locked").
+        other = create_engine(url, poolclass=NullPool,
+                              **({"connect_args": {"timeout": 1}} if url.drivername == "sqlite" else {}))
+        with other.begin() as connection:
+            connection.execute(insert(site_state).values(id=99, content_version=1))
+        other.dispose()
+    finally:
+        release.set()
+        sending.join(timeout=30)
+        server.join(timeout=5)
+        listener.close()
+    assert not sending.is_alive()
+    [report] = reports
+    assert (report.sent, report.deferred) == (0, 1)
+    with app.app_context():
+        [message] = rows()
+        assert message.status == OutboxStatus.PENDING
+        assert message.attempts == 1 and message.next_attempt_dt == NOW + timedelta(minutes=1)
