@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 PYTEST_ARGS ?=
 
-.PHONY: run test setup db translations messages bench clean
+.PHONY: run test setup db translations messages bench clean lock audit
 
 ## run: set up, migrate, load the demo content and serve http://127.0.0.1:5000
 ## (with the mail worker in the background: mail lands in instance/outbox/*.eml)
@@ -20,15 +20,42 @@ run: setup
 	$(BIN)/flask run --host $(HOST) --port $(PORT)
 
 ## test: set up and run the test suite (TEST_DATABASE_URL=… for PostgreSQL)
-test: setup node_modules/axe-core/axe.min.js
+test: setup $(VENV)/.installed-dev node_modules/axe-core/axe.min.js
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-setup: $(VENV)/.installed translations
+setup: $(VENV)/.installed-app translations
 
-$(VENV)/.installed: pyproject.toml
+# Installed from the lock files only, every file checked against its hash
+# (pip --require-hashes): what runs is what was reviewed. `make run` gets
+# the application's packages; the test tools come with `make test`.
+$(VENV)/.installed-app: requirements/app.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet --require-hashes --no-deps -r requirements/app.txt
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
+
+$(VENV)/.installed-dev: requirements/dev.txt $(VENV)/.installed-app
+	$(BIN)/pip install --quiet --require-hashes --no-deps -r requirements/dev.txt
+	touch $@
+
+## lock: pin every package (and its hashes) after a change to pyproject.toml
+lock:
+	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/pip install --quiet pip-tools
+	for extra in app dev; do \
+	  CUSTOM_COMPILE_COMMAND="make lock" .lock-venv/bin/pip-compile --quiet --upgrade \
+	    --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url \
+	    --no-emit-trusted-host --no-emit-find-links --build-deps-for editable \
+	    $$( [ $$extra = dev ] && echo --extra dev ) -o requirements/$$extra.txt pyproject.toml || exit 1; \
+	done
+	rm -rf .lock-venv
+
+## audit: known vulnerabilities in the locked packages (pip-audit, from PyPI)
+audit:
+	rm -rf .audit-venv && $(PYTHON) -m venv .audit-venv
+	.audit-venv/bin/pip install --quiet pip-audit
+	.audit-venv/bin/pip-audit --require-hashes --disable-pip -r requirements/dev.txt
+	rm -rf .audit-venv
 
 # Every catalogue in translations/ (English is the source language).
 CATALOGUES := $(wildcard translations/*/LC_MESSAGES/messages.po)
@@ -36,11 +63,11 @@ CATALOGUES := $(wildcard translations/*/LC_MESSAGES/messages.po)
 ## translations: compile every catalogue
 translations: $(CATALOGUES:.po=.mo)
 
-translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po $(VENV)/.installed
+translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po $(VENV)/.installed-app
 	$(BIN)/pybabel -q compile -d translations -l $*
 
 ## messages: extract every UI string and merge it into every catalogue
-messages: $(VENV)/.installed
+messages: $(VENV)/.installed-app
 	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot --no-location --sort-output .
 	$(BIN)/pybabel -q update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete
 
@@ -54,4 +81,4 @@ bench: setup
 	$(BIN)/python bench/pages.py
 
 clean:
-	rm -rf $(VENV) node_modules .pytest_cache translations/*/LC_MESSAGES/*.mo
+	rm -rf $(VENV) node_modules .pytest_cache translations/*/LC_MESSAGES/*.mo .lock-venv .audit-venv

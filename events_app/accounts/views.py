@@ -7,6 +7,7 @@ from flask_babel import gettext
 from flask_login import current_user, login_user, logout_user
 
 from ..extensions import db, limiter, login_manager, no_typed_address, typed_address_key
+from ..httputil import private as _private
 from ..i18n import current_language
 from ..timeutil import now_utc
 from . import services
@@ -139,8 +140,10 @@ def accept_invitation(token: str):
 
 @bp.after_request
 def keep_tokens_private(response):
-    # A link's token is in the address: no other site may see it as a referrer.
+    # A link's token is in the address and the page names the account: no
+    # other site may see it as a referrer, no cache (a shared computer's
+    # browser, a proxy) may keep it.
     if request.endpoint in ("accounts.reset_password", "accounts.accept_invitation"):
-        response.headers["Referrer-Policy"] = "no-referrer"
+        _private(response)
     return response
 

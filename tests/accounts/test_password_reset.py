@@ -54,6 +54,7 @@ def test_reset_round_trip(app, client, make_user, clock):
     form_page = client.get(path)
     assert form_page.status_code == 200
     assert form_page.headers["Referrer-Policy"] == "no-referrer"
+    assert form_page.headers["Cache-Control"] == "private, no-store"  # names the account
     response = submit(client, form_page, {"password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
     assert response.status_code == 302
     assert response.headers["Location"] == "/manage/"
@@ -201,6 +202,8 @@ def test_invitation_round_trip(app, client, make_user, make_council, clock):
     form_page = client.get(path)
     assert form_page.status_code == 200
     assert "Welcome, Nadia Haddad" in page(form_page).one("h1").text
+    assert form_page.headers["Cache-Control"] == "private, no-store"
+    assert form_page.headers["Referrer-Policy"] == "no-referrer"
     response = submit(client, form_page, {"password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
     assert response.status_code == 302
     dashboard = client.get("/manage/")
