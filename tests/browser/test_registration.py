@@ -6,29 +6,19 @@ import re
 
 import vobject
 
+from ownrows import own_meeting
+
 NO_JS = {"java_script_enabled": False, "locale": "fr-CA", "extra_http_headers": {"Accept-Language": "fr"}}
 
 
-def _sessions(live_site, *slugs):
-    from sqlalchemy import select
-
+def _events(live_site, *ids):
     from events_app.events.models import Event
     from events_app.extensions import db
 
     with live_site.app.app_context():
-        rows = {e.slug: e for e in db.session.scalars(select(Event).where(Event.slug.in_(slugs)))}
-        return [rows[slug] for slug in slugs]
-
-
-def _set_capacity(live_site, event_id, capacity):
-    from events_app.events.models import Event
-    from events_app.extensions import db
-    from events_app.registrations.services import set_capacity
-    from events_app.timeutil import now_utc
-
-    with live_site.app.app_context():
-        set_capacity(db.session, db.session.get(Event, event_id), capacity, now_utc())
-        db.session.commit()
+        events = [db.session.get(Event, event_id) for event_id in ids]
+        db.session.remove()
+        return events
 
 
 def _outbox(live_site, address):
@@ -42,8 +32,8 @@ def _outbox(live_site, address):
             select(OutboxMessage).where(OutboxMessage.to_address == address).order_by(OutboxMessage.id))]
 
 
-def _register(page, live_site, name, email, session_ids):
-    page.goto(live_site(f"/events/{live_site.meeting_slug}"))
+def _register(page, live_site, meeting_slug, name, email, session_ids):
+    page.goto(live_site(f"/events/{meeting_slug}"))
     form = page.locator("form.register-form")
     form.get_by_label("Votre nom").fill(name)
     form.get_by_label("Adresse courriel").fill(email)
@@ -56,14 +46,14 @@ def _register(page, live_site, name, email, session_ids):
 
 
 def test_a_resident_registers_cancels_and_the_waitlist_moves(new_page, live_site):
-    march7 = live_site.meeting_slug.removeprefix("community-meeting-")
-    assessment, journeys, breath = _sessions(
-        live_site, f"common-assessment-process-{march7}", f"journeys-to-canada-{march7}",
-        f"breath-self-care-{march7}")
-    # One place left in "Breath", so the next person waits for it.
-    _set_capacity(live_site, breath.id, 1)
+    # A meeting of this test's own: one place in "Breath", so the next person waits for it.
+    slug, ids = own_meeting(live_site, "waitlist", {"breath-self-care": 1})
+    assessment, journeys, breath = _events(
+        live_site, ids["common-assessment-process"], ids["journeys-to-canada"], ids["breath-self-care"])
 
-    amina = _register(new_page(**NO_JS), live_site, "Amina Yusuf", "amina.browser@example.org",
+    amina_address, omar_address = (f"{name}.{slug.rsplit('-', 1)[1]}@example.org"
+                                   for name in ("amina", "omar"))
+    amina = _register(new_page(**NO_JS), live_site, slug, "Amina Yusuf", amina_address,
                       [journeys.id, breath.id])
     assert re.search(r"/r/[^/]+$", amina.url), amina.url
     body = amina.locator("main").inner_text()
@@ -72,15 +62,15 @@ def test_a_resident_registers_cancels_and_the_waitlist_moves(new_page, live_site
     assert journeys.localized("title", "fr") in body
     assert body.count("votre place est confirmée") == 2
 
-    [(kind, subject, attachments)] = _outbox(live_site, "amina.browser@example.org")
+    [(kind, subject, attachments)] = _outbox(live_site, amina_address)
     assert kind == "confirmation" and subject.startswith("Vous êtes inscrit·e")
     inline = [a for a in attachments if a["inline"]][0]
     invitation = vobject.readOne(inline["data"])
     assert invitation.method.value == "REQUEST"
-    assert invitation.vevent.attendee.value == "mailto:amina.browser@example.org"
+    assert invitation.vevent.attendee.value == f"mailto:{amina_address}"
 
     # Omar wants "Breath" too: it is full, he waits.
-    omar = _register(new_page(**NO_JS), live_site, "Omar Haddad", "omar.browser@example.org",
+    omar = _register(new_page(**NO_JS), live_site, slug, "Omar Haddad", omar_address,
                      [assessment.id, breath.id])
     assert "liste d’attente, rang 1" in omar.locator("main").inner_text()
 
@@ -94,7 +84,7 @@ def test_a_resident_registers_cancels_and_the_waitlist_moves(new_page, live_site
     # Omar has her place, and was told so.
     omar.reload()
     assert omar.locator("main").inner_text().count("votre place est confirmée") == 2
-    kinds = [kind for kind, _, _ in _outbox(live_site, "omar.browser@example.org")]
+    kinds = [kind for kind, _, _ in _outbox(live_site, omar_address)]
     assert kinds == ["confirmation", "promoted"]
 
 
