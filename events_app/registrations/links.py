@@ -1,10 +1,12 @@
 """The links in every mail to a registrant (see `events_app.links`).
 
-- `/r/<token>`: the registration's page. Whoever registers is sent there
-  straight away, so it shows only what that registration holds.
+- `/r/<token>`: the registration's page, with the person's details, status
+  and cancel button. Written only into mail *to* the address: registering
+  answers "check your e-mail" whether the address was new or already
+  registered.
 - `/calendar/r/<calendar token>.ics`: every seat held with the address. It
   spans the person's other registrations, so its token is signed under a
-  salt of its own and written only into mail *to* that address: someone who
+  salt of its own, also written only into mail to that address: someone who
   registers with another person's address learns nothing about them.
 """
 from ..links import SignedLinks, new_link_id  # noqa: F401  (new_link_id: re-exported)

@@ -6,6 +6,7 @@ from flask import (
     flash,
     redirect,
     render_template,
+    session,
     url_for,
 )
 from flask_babel import gettext as _
@@ -20,6 +21,9 @@ from .forms import RegistrationForm
 from .notifications import organizer_address
 
 bp = Blueprint("registrations", __name__)
+
+# The session key holding the address just typed, for the "check your e-mail" page.
+_TYPED = "registered"
 
 
 def _registration_limit() -> str:
@@ -48,24 +52,33 @@ def register(slug: str):
 
     if not form.validate():
         return refused(400)
+    person = form.person()
     try:
-        registration, token, created = services.register(
-            db.session, event, now=now_utc(), **form.person()
-        )
-        confirmed, email = registration.is_confirmed, registration.email
+        services.register(db.session, event, now=now_utc(), **person)
         db.session.commit()
     except services.OverlappingSessions as error:
         form.sessions.errors = [error.message]
         return refused(400)
     except services.RegistrationError as error:
         return refused(409, error.message)
-    if not created:
-        # The address's owner gets the link by mail; whoever typed the
-        # address learns nothing about the registration.
-        return render_template("registrations/already.html", event=event, email=email)
-    flash(_("Thank you: you are registered.") if confirmed
-          else _("The event is full: you are on the waitlist."), "success")
-    return redirect(url_for(".detail", token=token), 303)
+    # New or already registered, the answer is the same: the link to the
+    # registration goes by mail to the address typed, so whoever typed it
+    # learns nothing about its owner (issue 12, row 4). The page repeats the
+    # address as it was typed, so that a mistake can be seen.
+    session[_TYPED] = {"slug": event.slug, "email": person["email"]}
+    return redirect(url_for(".registered", slug=event.slug), 303)
+
+
+@bp.get("/events/<slug>/registered")
+def registered(slug: str):
+    """"Check your e-mail": the one answer to every accepted registration."""
+    event = event_services.get_public_event(db.session, slug)
+    if event is None:
+        abort(404)
+    typed = session.pop(_TYPED, None)
+    email = typed["email"] if isinstance(typed, dict) and typed.get("slug") == slug else None
+    return _private(current_app.make_response(render_template(
+        "registrations/registered.html", event=event, email=email)))
 
 
 def _registration_or_404(token: str):

@@ -5,7 +5,7 @@ from dbsetup import config_for, dispose_engines
 from events_app import create_app
 from events_app.accounts.models import User
 from events_app.extensions import db
-from htmltools import page
+from htmltools import normalise, page, parse
 
 from accounts.users import PASSWORD, sign_in, submit
 
@@ -178,6 +178,24 @@ def test_a_cookie_copied_before_signing_out_no_longer_opens_manage(app, client, 
     thief = app.test_client()
     thief.set_cookie("session", stolen)
     assert thief.get("/manage/").status_code == 302
+
+
+def test_the_dashboard_signs_out_everywhere(app, client, make_user, login):
+    """A chair signed in at a library and on their phone uses "Sign out
+    everywhere" on /manage from home: every one of those sessions ends."""
+    chair = make_user()
+    library, phone = app.test_client(), app.test_client()
+    for browser in (client, library, phone):
+        login(browser, chair)
+        assert browser.get("/manage/").status_code == 200
+    dashboard = parse(client.get("/manage/").get_data(as_text=True))
+    [form] = [f for f in dashboard.find_all("form")
+              if "Sign out everywhere" in normalise(f.text)]
+    assert form["method"] == "post"
+    response = client.post(form["action"])
+    assert response.status_code == 302
+    for browser in (client, library, phone):
+        assert browser.get("/manage/").status_code == 302
 
 
 def test_logout_when_not_signed_in_is_harmless(client):

@@ -23,6 +23,7 @@ PAGES = [
     ("forgot-password", "/password/forgot", 200),
     ("registration", "/r/{token}", 200),
     ("cancel", "/r/{token}/cancel", 200),
+    ("registered-check-mail", "/events/{meeting}/registered", 200),
     ("unknown-registration", "/r/no-such-link", 404),
     ("subscribe", "/subscribe", 200),
     ("subscribe-check-mail", "/subscribe/check-your-mail", 200),

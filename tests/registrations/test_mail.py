@@ -44,7 +44,7 @@ def test_a_registration_is_confirmed_once_with_an_invitation(app, client, clock,
     recommendation = make_recommendation(code="HW-2", title="Mental health supports")
     event = make_event(capacity=10, title="Breath: self-care", venue=make_venue(),
                        recommendations=[recommendation])
-    token = token_of(register(client, event.slug, name="Amina Yusuf", email="amina@example.org"))
+    token = token_of(app, register(client, event.slug, name="Amina Yusuf", email="amina@example.org"), "amina@example.org")
     assert deliver(app, clock.now).sent == 1
     assert deliver(app, clock.now).sent == 0  # nothing is sent twice
 
@@ -83,7 +83,7 @@ def test_a_registration_is_confirmed_once_with_an_invitation(app, client, clock,
 
 def test_mail_is_in_the_registrants_language(app, client, clock, smtp_server, make_event):
     event = make_event(title="Breath", title_fr="Respirer")
-    token_of(register(client, event.slug, preferred_language="fr"))
+    token_of(app, register(client, event.slug, preferred_language="fr"))
     deliver(app, clock.now)
     [message] = received(smtp_server)
     assert message["Subject"] == "Vous êtes inscrit·e\u00a0: Respirer"
@@ -96,8 +96,8 @@ def test_with_the_mail_server_down_registrations_stand_and_mail_follows(
         app, client, clock, smtp_server, make_event):
     event = make_event(capacity=1)
     smtp_server.stop()
-    first = token_of(register(client, event.slug, email="first@example.org"))
-    token_of(register(client, event.slug, email="second@example.org"))
+    first = token_of(app, register(client, event.slug, email="first@example.org"), "first@example.org")
+    token_of(app, register(client, event.slug, email="second@example.org"), "second@example.org")
     report = deliver(app, clock.now)
     assert report.sent == 0 and report.deferred == 2
     client.post(f"/r/{first}/cancel")  # the cancellation and promotion queue up too
@@ -118,8 +118,8 @@ def test_with_the_mail_server_down_registrations_stand_and_mail_follows(
 
 def test_waitlisted_then_promoted_gets_the_invitation_then(app, client, clock, smtp_server, make_event):
     event = make_event(capacity=1)
-    first = token_of(register(client, event.slug, email="first@example.org"))
-    token_of(register(client, event.slug, email="second@example.org", preferred_language="fr"))
+    first = token_of(app, register(client, event.slug, email="first@example.org"), "first@example.org")
+    token_of(app, register(client, event.slug, email="second@example.org", preferred_language="fr"), "second@example.org")
     client.post(f"/r/{first}/cancel")
     deliver(app, clock.now)
     confirmation, waitlisted, cancelled, promoted = received(smtp_server)
@@ -146,7 +146,7 @@ def test_waitlisted_then_promoted_gets_the_invitation_then(app, client, clock, s
 def test_a_capacity_increase_promotes_and_tells_them(app, client, clock, make_event):
     event = make_event(capacity=1)
     for n in range(3):
-        token_of(register(client, event.slug, email=f"p{n}@example.org"))
+        token_of(app, register(client, event.slug, email=f"p{n}@example.org"), f"p{n}@example.org")
     with app.app_context():
         promoted = services.set_capacity(db.session, db.session.get(Event, event.id), 2, clock.now)
         db.session.commit()
@@ -164,7 +164,7 @@ def test_an_invitation_sent_after_a_change_carries_the_higher_sequence(
         apply_changes(row, clock.now, start_dt=row.start_dt + timedelta(hours=1),
                       end_dt=row.end_dt + timedelta(hours=1))
         db.session.commit()
-    token_of(register(client, event.slug))
+    token_of(app, register(client, event.slug))
     deliver(app, clock.now)
     inline, _ = calendar_parts(received(smtp_server)[0])
     assert parse_strict(inline[0].get_content()).events[0].sequence == 1
@@ -176,7 +176,7 @@ def test_the_meeting_confirmation_carries_a_file_per_seat(app, client, clock, sm
         picks = [e.id for e in db.session.scalars(
             select(Event).where(Event.slug.in_(
                 ["journeys-to-canada-2027-03-07", "breath-self-care-2027-03-07"])))]
-    token_of(register(client, meeting, sessions=[str(i) for i in picks]))
+    token_of(app, register(client, meeting, sessions=[str(i) for i in picks]))
     deliver(app, clock.now)
     [message] = received(smtp_server)
     inline, files = calendar_parts(message)

@@ -3,7 +3,7 @@ import re
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from events_app.events.models import Event, EventStatus
 from events_app.extensions import db
@@ -27,7 +27,7 @@ def register(client, slug, headers=None, **values):
 
 def text(response) -> str:
     """The page's words as read: inline tags vanish, block tags separate."""
-    html = re.sub(r"</?(a|strong|span|time|em)\b[^>]*>", "", response.get_data(as_text=True))
+    html = re.sub(r"</?(a|strong|span|time|em|bdi)\b[^>]*>", "", response.get_data(as_text=True))
     return normalise(re.sub(r"<[^>]+>", " ", html))
 
 
@@ -45,9 +45,18 @@ def registrations(app, slug):
         ).all()
 
 
-def token_of(response) -> str:
+def token_of(app, response, email="amina@example.org") -> str:
+    """The token of the registration link in the latest mail to `email`: after
+    registering, the one way to the registration's page is that mail."""
     assert response.status_code == 303, response.get_data(as_text=True)[:2000]
-    return re.fullmatch(r"/r/([^/]+)", response.headers["Location"]).group(1)
+    assert re.fullmatch(r"/events/[^/]+/registered", response.headers["Location"])
+    with app.app_context():
+        body = db.session.scalars(
+            select(OutboxMessage.body_text)
+            .where(func.lower(OutboxMessage.to_address) == email.lower())
+            .order_by(OutboxMessage.id.desc())).first()
+    assert body is not None, f"no mail to {email}"
+    return re.search(r"://[^/\s]+/r/([^/\s\"<>]+)", body).group(1)
 
 
 def test_the_event_page_has_the_form_and_places_left(client, make_event):
@@ -69,11 +78,18 @@ def test_registering_confirms_and_shows_the_registration_page(app, client, make_
     event = make_event(capacity=2)
     response = register(client, event.slug, phone="519-555-0100 ext. 12",
                         accessibility_needs="Step-free access")
-    token = token_of(response)
+    token = token_of(app, response)
+    answer = client.get(response.headers["Location"])
+    assert answer.status_code == 200
+    assert answer.headers["Cache-Control"] == "private, no-store"
+    said = text(answer)
+    assert "Check your e-mail" in said
+    assert "We have sent a message about this event to amina@example.org." in said
+    assert token not in answer.get_data(as_text=True)
+    # The link in the mail opens the registration.
     page = client.get(f"/r/{token}")
     assert page.status_code == 200
     body = text(page)
-    assert "Thank you: you are registered." in body
     assert "Your place is confirmed." in body
     assert "Step-free access" in body and "519-555-0100 ext. 12" in body
     # A private page: not cached, not passed on as a Referer, not indexed.
@@ -123,7 +139,7 @@ def test_what_a_person_typed_is_kept_and_cleaned(app, client, make_event):
     event = make_event()
     response = register(client, event.slug, name="  Amina\x00 Yusuf\x07 ",
                         childcare_needs="Two children:\n ages 3 and 6")
-    token_of(response)
+    token_of(app, response)
     with app.app_context():
         row = db.session.scalars(select(Registration)).one()
         assert row.name == "Amina Yusuf"
@@ -139,12 +155,12 @@ def test_the_honeypot_stops_robots(app, client, make_event):
 
 def test_registering_twice_gives_no_second_seat_and_no_link_to_the_form(app, client, make_event):
     event = make_event(capacity=5)
-    token = token_of(register(client, event.slug))
+    token = token_of(app, register(client, event.slug))
     again = register(client, event.slug, email="AMINA@example.org ", name="Someone else")
-    assert again.status_code == 200
-    body = text(again)
-    assert "You are already registered" in body
-    assert token not in again.get_data(as_text=True)
+    assert again.status_code == 303
+    answer = client.get(again.headers["Location"])
+    assert token not in answer.get_data(as_text=True)
+    assert "We have sent a message about this event to AMINA@example.org." in text(answer)
     assert registrations(app, event.slug) == [("amina@example.org", "confirmed")]
     # The link goes to the address's owner instead.
     assert outbox(app) == [("confirmation", "amina@example.org"),
@@ -155,12 +171,40 @@ def test_registering_twice_gives_no_second_seat_and_no_link_to_the_form(app, cli
         assert f"/r/{token}" in reminder.body_text
 
 
+def _answer(app, slug, email):
+    """What a stranger typing `email` into the form sees: the response to the
+    POST and the page it leads to, in a browser of their own."""
+    stranger = app.test_client()
+    response = register(stranger, slug, email=email, name="Stranger")
+    followed = stranger.get(response.headers["Location"])
+    html = followed.get_data(as_text=True)
+    # Per-response values (the CSP nonce, the CSRF token) aside.
+    html = re.sub(r'nonce="[^"]*"|name="csrf_token"[^>]*value="[^"]*"', "", html)
+    return (response.status_code, response.headers["Location"], followed.status_code,
+            html.replace(email, "<typed>"))
+
+
+def test_the_answer_never_tells_whether_an_address_is_registered(app, client, make_event):
+    """Issue 12, row 4: POSTing the form with a registered and an unregistered
+    address gives the same answer; only the addresses' owners get different mail."""
+    event = make_event(capacity=1)
+    token_of(app, register(client, event.slug, email="known@example.org"), "known@example.org")
+    token_of(app, register(client, event.slug, email="waiting@example.org"),  # the waitlist
+             "waiting@example.org")
+    assert (_answer(app, event.slug, "known@example.org")
+            == _answer(app, event.slug, "waiting@example.org")
+            == _answer(app, event.slug, "unknown@example.org"))
+    assert outbox(app)[2:] == [("already_registered", "known@example.org"),
+                               ("already_registered", "waiting@example.org"),
+                               ("waitlisted", "unknown@example.org")]
+
+
 def test_a_full_event_waitlists_with_a_visible_position(app, client, make_event):
     event = make_event(capacity=1)
-    token_of(register(client, event.slug, email="first@example.org"))
+    token_of(app, register(client, event.slug, email="first@example.org"), "first@example.org")
     assert "Join the waitlist" in text(client.get(f"/events/{event.slug}"))
-    second = token_of(register(client, event.slug, email="second@example.org"))
-    third = token_of(register(client, event.slug, email="third@example.org"))
+    second = token_of(app, register(client, event.slug, email="second@example.org"), "second@example.org")
+    third = token_of(app, register(client, event.slug, email="third@example.org"), "third@example.org")
     assert "You are on the waitlist, at number 1." in text(client.get(f"/r/{second}"))
     assert "You are on the waitlist, at number 2." in text(client.get(f"/r/{third}"))
     assert [k for k, _ in outbox(app)] == ["confirmation", "waitlisted", "waitlisted"]
@@ -169,7 +213,7 @@ def test_a_full_event_waitlists_with_a_visible_position(app, client, make_event)
 def test_unlimited_capacity_always_confirms(app, client, make_event):
     event = make_event(capacity=None)
     for n in range(5):
-        token_of(register(client, event.slug, email=f"p{n}@example.org"))
+        token_of(app, register(client, event.slug, email=f"p{n}@example.org"), f"p{n}@example.org")
     assert {status for _, status in registrations(app, event.slug)} == {"confirmed"}
 
 
@@ -230,7 +274,7 @@ def test_sessions_of_the_march_7_meeting(app, client, demo):
     assert register(client, MEETING, sessions=["999999"]).status_code == 400
     assert register(client, MEETING, sessions=["abc"]).status_code == 400
 
-    token = token_of(register(client, MEETING, sessions=[str(journeys.id), str(breath.id)]))
+    token = token_of(app, register(client, MEETING, sessions=[str(journeys.id), str(breath.id)]))
     body = text(client.get(f"/r/{token}"))
     assert f"{journeys.title}: your place is confirmed" in body
     assert f"{breath.title}: your place is confirmed" in body
@@ -247,8 +291,8 @@ def test_a_session_page_points_to_its_meeting(client, demo):
 
 def test_cancelling_asks_first_then_promotes_the_waitlist(app, client, make_event):
     event = make_event(capacity=1)
-    first = token_of(register(client, event.slug, email="first@example.org"))
-    second = token_of(register(client, event.slug, email="second@example.org"))
+    first = token_of(app, register(client, event.slug, email="first@example.org"), "first@example.org")
+    second = token_of(app, register(client, event.slug, email="second@example.org"), "second@example.org")
 
     confirm = client.get(f"/r/{first}/cancel")
     assert confirm.status_code == 200
@@ -274,7 +318,7 @@ def test_cancelling_asks_first_then_promotes_the_waitlist(app, client, make_even
 
 def test_no_cancelling_once_the_event_started(app, client, clock, make_event):
     event = make_event()
-    token = token_of(register(client, event.slug))
+    token = token_of(app, register(client, event.slug))
     clock.set(event.start_dt + timedelta(minutes=5))
     assert "Cancel my registration" not in text(client.get(f"/r/{token}"))
     response = client.post(f"/r/{token}/cancel", follow_redirects=True)
