@@ -7,16 +7,23 @@ export FLASK_APP := events_app
 
 HOST ?= 127.0.0.1
 PORT ?= 5000
+# Links in mail, feeds and calendar buttons point at the server `make run`
+# starts (`make run PORT=5123` included), unless SITE_URL is set.
+SITE_URL ?= http://$(HOST):$(PORT)
+run: export SITE_URL := $(SITE_URL)
 PYTEST_ARGS ?=
 
 .PHONY: run test setup db translations messages bench clean lock audit
 
 ## run: set up, migrate, load the demo content and serve http://127.0.0.1:5000
-## (with the mail worker in the background: mail lands in instance/outbox/*.eml)
+## (with the mail worker in the background: mail lands in instance/outbox/*.eml);
+## once the server answers, says what to do next
 run: setup
 	$(BIN)/flask db upgrade
 	$(BIN)/flask seed demo
-	$(BIN)/flask mail work & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/flask mail work & worker=$$!; \
+	$(BIN)/flask hint --wait 60 --server http://$(HOST):$(PORT) & hint=$$!; \
+	trap 'kill $$worker $$hint 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/flask run --host $(HOST) --port $(PORT)
 
 ## test: set up and run the test suite (TEST_DATABASE_URL=… for PostgreSQL)

@@ -254,6 +254,7 @@ def register_errorhandlers(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     from .demo import seed_cli
+    from .devhint import hint_command
     from .accounts.cli import users_cli
     from .mail.cli import mail_cli
     from .registrations.cli import registrations_cli
@@ -266,5 +267,6 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(reminders_cli)
     app.cli.add_command(digests_cli)
     app.cli.add_command(users_cli)
+    app.cli.add_command(hint_command)
     if not app.debug and not app.testing:
         logging.basicConfig(level=logging.INFO)
