@@ -198,7 +198,7 @@ def pick_of(session: Session, event: Event, pick_id: int) -> Registration | None
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _cell(value) -> str:
+def csv_cell(value) -> str:
     if value is None:
         return ""
     text = str(value)
@@ -246,7 +246,7 @@ def registrants_csv(listing: RegistrantList) -> bytes:
     ])
     for row in listing.rows:
         r = row.registration
-        writer.writerow([_cell(v) for v in (
+        writer.writerow([csv_cell(v) for v in (
             r.name, "" if row.has_placeholder_email else r.email, r.phone,
             status_name(r.status), row.position, "; ".join(_pick_text(p) for p in row.picks),
             r.preferred_language, r.interpretation_language, r.accessibility_needs,

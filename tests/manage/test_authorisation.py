@@ -102,6 +102,10 @@ CASES += [
          data={"reason": "The hall is closed."},
          changed=_event_exists(slug="the-meeting", status=EventStatus.CANCELLED)),
     Case("manage.audit_log", "GET", lambda w: "/manage/audit", "own"),
+    # The report: every signed-in user, each seeing their own scope
+    # (tests/manage/test_reports.py checks what a chair sees).
+    Case("manage.reports", "GET", lambda w: "/manage/reports", "own"),
+    Case("manage.report_csv", "GET", lambda w: "/manage/reports/summary.csv", "own"),
 ]
 
 
