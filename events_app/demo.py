@@ -178,8 +178,9 @@ def _set(obj, **values) -> None:
             setattr(obj, name, value)
 
 
-def seed_demo(now: datetime) -> None:
-    """Create or bring up to date every piece of demo content."""
+def seed_demo(now: datetime, history: bool = True) -> None:
+    """Create or bring up to date every piece of demo content; with
+    `history`, also the past six months (`seed_history`)."""
     zone = site_zone()
     today = local_today(now, zone)
 
@@ -299,12 +300,13 @@ def seed_demo(now: datetime) -> None:
         ("justice-and-protection-services", 1, 3, "cross-cultural-learner-centre", 10),
         ("settlement", 4, 1, "cross-cultural-learner-centre", 10),  # first Friday
     ]
+    council_meetings = []
     for council_slug, weekday, nth, venue, hour in monthly:
         council = councils[council_slug]
-        for offset in range(-1, 4):
+        for offset in range(-6 if history else -1, 4):
             year, month = add_months(today, offset)
             day = nth_weekday(year, month, weekday, nth)
-            event(
+            council_meetings.append(event(
                 f"{council_slug}-sub-council-meeting-{year}-{month:02d}",
                 kind=EventKind.COUNCIL_MEETING,
                 title=f"{council.name} Sub-council meeting",
@@ -319,7 +321,7 @@ def seed_demo(now: datetime) -> None:
                 capacity=None,
                 themes=[],
                 recommendations=[],
-            )
+            ))
 
     # Neighbourhood events across London and Middlesex, two of them past.
     neighbourhood = [
@@ -368,6 +370,129 @@ def seed_demo(now: datetime) -> None:
             recommendations=[recs[c] for c in codes],
         )
 
+    if history:
+        seed_history(now, event, at, councils, themes, recs, venues, council_meetings)
+
+
+# The past six months, for the report (/manage/reports) to show something
+# real on a fresh install: (days before now, hours, venue, title, presenter,
+# council, recommendations, themes, capacity, languages, checked in).
+PAST_EVENTS = [
+    (-171, (18, 20), "central-library", "Newcomer Health Fair", "Middlesex-London Health Unit",
+     "health-and-wellbeing", ["HW-1", "HW-3"], ["supports-and-services-for-immigrants"], 120,
+     ["en", "ar", "es"], True),
+    (-158, (10, 12), "cross-cultural-learner-centre", "Resume Clinic for Internationally Trained Professionals",
+     "WIL Employment Connections", "employment", ["EM-1", "EM-3"], ["supports-and-services-for-immigrants"],
+     30, ["en"], True),
+    (-140, (18, 20), "east-lions", "How London City Council Works", "City of London",
+     "inclusion-and-civic-engagement", ["IC-1"], ["communication-and-access-to-information"], 60,
+     ["en", "ar"], False),
+    (-126, (13, 16), "carling-heights", "Summer Picnic with Our New Neighbours", None,
+     "inclusion-and-civic-engagement", ["IC-1"], ["host-community"], 150, ["en", "ar", "es", "zh"], True),
+    (-112, (18, 20), "crouch-library", "Back to School: Ontario Schools Explained",
+     "Thames Valley District School Board", "education", ["ED-1"], ["supports-and-services-for-immigrants"],
+     40, ["en", "ar", "fr"], True),
+    (-98, (10, 12), "cross-cultural-learner-centre", "Cultural Competency for Service Providers",
+     "Cross Cultural Learner Centre", "settlement", ["SE-2"], ["supports-for-service-providers"], 35,
+     ["en"], True),
+    (-84, (18, 20), "carling-heights", "Family Violence: Where to Find Help", "Anova",
+     "justice-and-protection-services", ["JP-1", "JP-2"], ["communication-and-access-to-information"], 30,
+     ["en", "ar", "es"], True),
+    (-70, (10, 12), "strathroy-library", "Settlement Services in Middlesex County", None,
+     "settlement", ["SE-2"], ["supports-and-services-for-immigrants"], 25, ["en", "es"], False),
+    (-56, (18, 20), "central-library", "Mental Health in a New Country", "Canadian Mental Health Association",
+     "health-and-wellbeing", ["HW-2"], ["supports-and-services-for-immigrants"], 40, ["en", "ar"], True),
+    (-42, (17, 19), "cross-cultural-learner-centre", "Employers' Breakfast: Hiring Newcomers",
+     "London Chamber of Commerce", "employment", ["EM-2", "EM-4"], ["host-community", "supports-for-service-providers"],
+     50, ["en"], True),
+    (-28, (18, 20), "central-library", "English Conversation Circle Showcase", "London Public Library",
+     "education", ["ED-2"], ["supports-and-services-for-immigrants"], 45, ["en", "zh"], True),
+]
+
+# Interpretation asked for, as residents type it (some leave it empty).
+INTERPRETATION = ["Arabic", "Arabic", "Arabic", "Spanish", "Spanish", "Mandarin", "Tigrinya",
+                  "French", "Farsi", "Somali"]
+
+
+def _demo_person(n: int) -> tuple[str, str]:
+    """A made-up resident, plainly marked: nobody's real name or address."""
+    return f"Demo Resident {n}", f"demo-resident-{n}@example.invalid"
+
+
+def seed_history(now: datetime, event, at, councils, themes, recs, venues,
+                 council_meetings: list[Event]) -> None:
+    """Past events of the last six months with registrations and check-ins:
+    made-up people (`_demo_person`), plausible numbers, the same every run.
+
+    An event that already has registrations is left as it is, so seeding
+    again adds nothing. The people are a pool of 400: some come back, which
+    the report counts as returning participants.
+    """
+    import random
+    import uuid
+
+    from sqlalchemy import func, insert, select
+
+    from .registrations.models import Registration
+
+    today = local_today(now, site_zone())
+    past = []
+    for days, (h1, h2), venue, title, presenter, council, codes, theme_slugs, capacity, languages, checked \
+            in PAST_EVENTS:
+        day = today + timedelta(days=days)
+        slug = "demo-past-" + "".join(c if c.isalnum() else "-" for c in title.lower()).strip("-")
+        slug = f"{slug[:80].rstrip('-')}-{day.isoformat()}"
+        past.append((event(
+            slug, kind=EventKind.NEIGHBOURHOOD_EVENT if capacity >= 60 else EventKind.WORKSHOP,
+            title=title, summary="A past event of the demo content.", language="en",
+            start_dt=at(day, h1), end_dt=at(day, h2), venue=venues[venue],
+            council=councils[council], presenter=presenter, languages=languages,
+            capacity=capacity, themes=[themes[t] for t in theme_slugs],
+            recommendations=[recs[c] for c in codes]), capacity, checked))
+    # The Sub-councils' monthly meetings of the months before: open to all
+    # (no limit), a dozen or so people each, checked in at the door.
+    past += [(meeting, None, True) for meeting in council_meetings if meeting.start_dt < now]
+    db.session.flush()
+
+    filled = set(db.session.scalars(
+        select(Registration.event_id).where(Registration.event_id.in_([e.id for e, _c, _k in past]))
+        .group_by(Registration.event_id).having(func.count() > 0)))
+    for past_event, capacity, checked in past:
+        if past_event.id in filled or past_event.start_dt >= now:
+            continue
+        chance = random.Random(past_event.slug)
+        if capacity is None:
+            wanted = chance.randint(8, 20)
+        else:
+            wanted = chance.randint(capacity * 6 // 10, capacity + capacity // 5)
+        people = chance.sample(range(1, 401), wanted)
+        rows, seated = [], 0
+        for position, n in enumerate(people):
+            name, email = _demo_person(n)
+            registered = past_event.start_dt - timedelta(days=chance.randint(2, 30), hours=position)
+            # Someone who cancels frees their seat for the next in line.
+            if chance.random() < 0.08:
+                status = "cancelled"
+            elif capacity is None or seated < capacity:
+                status, seated = "confirmed", seated + 1
+            else:
+                status = "waitlisted"
+            rows.append({
+                "event_id": past_event.id, "name": name, "email": email, "email_key": email,
+                "preferred_language": chance.choice(["en", "en", "ar", "es", "fr", "zh_Hans"]),
+                "interpretation_language": chance.choice(INTERPRETATION) if chance.random() < 0.2 else None,
+                "childcare_needs": "Two children, 3 and 6" if chance.random() < 0.12 else None,
+                "accessibility_needs": "Step-free access" if chance.random() < 0.07 else None,
+                "status": status, "consent_dt": registered, "registered_dt": registered,
+                "status_changed_dt": registered,
+                "cancelled_dt": registered + timedelta(days=1) if status == "cancelled" else None,
+                "attended_dt": (past_event.start_dt + timedelta(minutes=chance.randint(0, 40))
+                                if checked and status == "confirmed" and chance.random() < 0.78 else None),
+                "link_id": uuid.UUID(int=chance.getrandbits(128)).hex[:22],
+            })
+        db.session.execute(insert(Registration), rows)
+    db.session.flush()
+
 
 @click.group("seed")
 def seed_cli():
@@ -376,10 +501,12 @@ def seed_cli():
 
 @seed_cli.command("demo")
 @now_option
+@click.option("--history/--no-history", default=True,
+              help="Also the past six months' events with made-up registrations and check-ins.")
 @with_appcontext
-def seed_demo_command(now: datetime):
+def seed_demo_command(now: datetime, history: bool):
     """Create or update the demo content; running it twice changes nothing."""
-    seed_demo(now)
+    seed_demo(now, history=history)
     db.session.commit()
     count = db.session.scalar(db.select(db.func.count()).select_from(Event))
     click.echo(f"Demo content is in place ({count} events).")

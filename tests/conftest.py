@@ -149,7 +149,7 @@ def clock(app, monkeypatch):
 @pytest.fixture
 def demo(runner, clock):
     """The demo content as `flask seed demo --now 2026-11-24T09:00:00-05:00` loads it."""
-    result = runner.invoke(args=["seed", "demo", "--now", DEMO_NOW])
+    result = runner.invoke(args=["seed", "demo", "--now", DEMO_NOW, "--no-history"])
     assert result.exit_code == 0, result.output
     return clock
 

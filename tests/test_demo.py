@@ -1,5 +1,6 @@
 """`flask seed demo`: the partnership's content, loaded the same way every time."""
 from collections import Counter
+from datetime import timedelta
 
 from sqlalchemy import select
 
@@ -108,3 +109,38 @@ def test_seed_refuses_a_now_without_a_time_zone(runner):
     result = runner.invoke(args=["seed", "demo", "--now", "2026-11-24T09:00:00"])
     assert result.exit_code != 0
     assert "time zone" in result.output
+
+
+def test_the_demo_carries_six_months_of_past_events_for_the_report(app, runner, clock):
+    from datetime import datetime, timezone
+
+    from sqlalchemy import func
+
+    from events_app.registrations.models import Registration
+    from events_app.reports import services
+
+    clock.set(datetime(2026, 11, 24, 14, tzinfo=timezone.utc))
+    seed(runner)
+    with app.test_request_context():
+        past = db.session.scalars(select(Event).where(
+            Event.start_dt < clock.now, Event.start_dt > clock.now - timedelta(days=183),
+            Event.parent_id.is_(None))).all()
+        assert len(past) >= 30
+        registrations = db.session.scalars(select(Registration)).all()
+        # Made-up people, plainly marked; nobody overbooked.
+        assert registrations and all(r.email.endswith("@example.invalid") for r in registrations)
+        assert all(r.name.startswith("Demo Resident ") for r in registrations)
+        confirmed = Counter(r.event_id for r in registrations if r.status == "confirmed")
+        for event in past:
+            if event.capacity is not None:
+                assert confirmed[event.id] <= event.capacity, event.slug
+        assert db.session.scalar(select(func.count()).where(Registration.attended_dt.is_not(None))) > 0
+        report = services.build_report(
+            db.session, services.last_six_months(services.local_today(clock.now)),
+            services.Scope(), clock.now)
+    figures = report.figures
+    assert figures.events_held >= 30
+    assert figures.attended and figures.attended > 100
+    assert figures.returning_participants and figures.returning_participants >= 5
+    assert report.recommendations_acted_on >= 5
+    assert len(report.theme_sections) >= 5

@@ -60,7 +60,22 @@ def _accessible(svg_text: str, key: str, title: str, description: str) -> Markup
 
 
 def month_label(month: date) -> str:
+    """"Sep 2026", as tables name a month."""
     return format_skeleton("MMMy", month, locale=get_locale())
+
+
+def short_month_label(month: date) -> str:
+    """"Sep": room for a year of months under a small chart."""
+    return format_skeleton("MMM", month, locale=get_locale())
+
+
+def _nice_top(value: int) -> int:
+    """A round top for a count axis (at least 4): 4, 5, 10, 20, 25, 50, …"""
+    top = max(value, 4)
+    for step in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000):
+        if top <= step * 5:
+            return -(-top // step) * step
+    return top
 
 
 def events_per_month_by_theme(report: Report, title: str, description: str,
@@ -72,13 +87,16 @@ def events_per_month_by_theme(report: Report, title: str, description: str,
     if any(None in counts for _month, counts, _total in report.by_month):
         names.append((None, no_theme))
     lattice = leather.Lattice(shape=leather.Columns(BAR_COLOUR))
-    labels = [month_label(month) for month, _counts, _total in report.by_month]
+    # One scale for every small chart, from 0 to above the largest count.
+    largest = max((n for _m, counts, _t in report.by_month for n in counts.values()), default=0)
+    lattice.add_y_scale(0, _nice_top(largest))
+    labels = [short_month_label(month) for month, _counts, _total in report.by_month]
     for theme_id, name in names:
         lattice.add_one([(label, counts.get(theme_id, 0))
                          for label, (_m, counts, _t) in zip(labels, report.by_month)], title=name)
-    columns = min(len(names), 3)
+    columns = min(len(names), 2)
     rows = -(-len(names) // columns)
-    svg = lattice.to_svg(width=330 * columns, height=260 * rows)
+    svg = lattice.to_svg(width=440 * columns, height=250 * rows)
     return Chart("chart-months", title, description, _accessible(svg, "chart-months", title, description))
 
 

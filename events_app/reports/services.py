@@ -235,7 +235,7 @@ class Report:
     figures: Figures
     by_kind: list[tuple[str, int]]
     by_month: list[tuple[date, dict[int | None, int], int]]  # month, {theme id: events}, total
-    capacity_by_month: list[tuple[date, object, int]]  # month, confirmed places (people), places offered
+    capacity_by_month: list[tuple[date, object, int]]  # month, confirmed places (people), places offered: events with a limit
     theme_sections: list[ThemeSection]
     council_sections: list[CouncilSection]
     languages_held: list[tuple[str, int]]
@@ -639,10 +639,13 @@ def build_report(session: Session, period: Period, scope: Scope, now: datetime, 
         len([d for d in line.dates if _month(to_local(d).date()) == month]) for line in held))
         for month, counts in sorted(months.items())]
 
-    # An event's places and registrations count in the month of its first
-    # date in the period (a registration covers every date).
+    # Events with a limit on places: their places and confirmed places, in
+    # the month of the first date in the period (a registration covers
+    # every date).
     taken, offered = Counter(), Counter()
     for line in held:
+        if line.event.capacity is None:
+            continue
         month = _month(to_local(line.dates[0]).date())
         taken[month] += line.confirmed
         offered[month] += line.event.capacity or 0

@@ -53,7 +53,7 @@ def _charts(report, tables) -> list[charts.Chart]:
             gettext("People checked in at the events of each Sub-council where check-in was "
                     "used; counts under 5 are left out. The table below gives the numbers.")),
         charts.registrations_against_capacity(
-            [(charts.month_label(month), taken, places)
+            [(charts.short_month_label(month), taken, places)
              for month, taken, places in report.capacity_by_month],
             gettext("Registrations against places offered, per month"),
             gettext("Pale columns: places offered; dark columns: places confirmed, in the month "

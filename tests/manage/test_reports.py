@@ -167,7 +167,7 @@ def test_the_figures_are_those_counted_by_hand(app, clock, world):
         (9, {wellbeing: 1, employment: 1}, 2), (10, {wellbeing: 1, employment: 2}, 2),
         (11, {employment: 1}, 1)]
     assert [(m.month, taken, places) for m, taken, places in found.capacity_by_month] == [
-        (6, 7, 30), (7, 0, 0), (8, 0, 0), (9, 10, 20), (10, 6, 0), (11, 0, 0)]
+        (6, 7, 30), (7, 0, 0), (8, 0, 0), (9, 10, 20), (10, 0, 0), (11, 0, 0)]  # the meeting has no limit
     assert dict(found.languages_held) == {"en": 8, "ar": 2, "es": 1}
     assert found.presenters == [("Middlesex-London Health Unit", 1)]
     assert (found.recommendations_acted_on, found.recommendations_without_event,
