@@ -187,8 +187,13 @@ def load_events(session, now: datetime, count: int, seed: int = 7) -> int:
         return sorted(set(chosen))
 
     def row(**values) -> dict:
+        """An event row; a French title or summary goes into its translations
+        (a JSON map per row, `i18n.Localized`)."""
+        french = {field: values.pop(f"{field}_fr", None) for field in ("title", "summary")}
+        french = {field: text for field, text in french.items() if text}
         base = {
-            "title_fr": None, "summary_fr": None, "online_url": None, "presenter": None,
+            "language": "en", "translations": {"fr": french} if french else {},
+            "online_url": None, "presenter": None,
             "parent_id": None, "capacity": None, "accessibility_notes": "",
             "interpretation_notes": "", "childcare_notes": "", "status": "published",
             "sequence": 0, "created_dt": now, "updated_dt": now, "uid": secrets.token_hex(16),

@@ -192,12 +192,14 @@ def register_blueprints(app: Flask) -> None:
     from .ical.views import bp as ical_bp
     from .manage import bp as manage_bp
     from .registrations.views import bp as registrations_bp
+    from .reports.public_views import bp as reports_bp
     from .subscriptions.views import bp as subscriptions_bp
 
     # ical first: /events/<slug>.ics is its, not the event page's.
     app.register_blueprint(ical_bp)
     app.register_blueprint(events_bp)
     app.register_blueprint(councils_bp)
+    app.register_blueprint(reports_bp)
     app.register_blueprint(registrations_bp)
     app.register_blueprint(subscriptions_bp)
     app.register_blueprint(health_bp)

@@ -7,6 +7,7 @@ from .reminders.models import JobRun, ReminderSend  # noqa: F401
 from .accounts.models import User, user_councils  # noqa: F401
 from .manage.models import AuditEntry  # noqa: F401
 from .subscriptions.models import DigestSend, Subscription  # noqa: F401
+from .reports.models import PublishedReport  # noqa: F401
 from .councils.models import recommendation_themes  # noqa: E402
 from .events.models import event_recommendations, event_themes  # noqa: E402
 from .pagecache import site_state, track_public_content, track_public_counts  # noqa: E402,F401
@@ -15,6 +16,7 @@ from .pagecache import site_state, track_public_content, track_public_counts  # 
 track_public_content(
     SubCouncil.__table__, Theme.__table__, Recommendation.__table__, Venue.__table__,
     Event.__table__, recommendation_themes, event_themes, event_recommendations,
+    PublishedReport.__table__,
 )
 # Event pages show the places left.
 track_public_counts(Registration.__table__)

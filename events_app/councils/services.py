@@ -2,11 +2,12 @@
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import func, select, union_all
+from sqlalchemy import exists, func, select, union_all
 from sqlalchemy.orm import Session, selectinload
 
 from ..events.models import Event
 from ..events.services import events_for_recommendations, upcoming_events_for_council
+from ..reports.models import PublishedReport
 from .models import Recommendation, SubCouncil
 
 
@@ -18,6 +19,8 @@ class CouncilPage:
     upcoming: list[Event]
     # Per recommendation: past events acting on it and their attendance.
     attendance: dict[int, "Attendance"] = field(default_factory=dict)
+    # A report is published at /achievements: the page links it.
+    achievements: bool = False
 
 
 @dataclass
@@ -63,6 +66,7 @@ def council_page(session: Session, slug: str, now: datetime) -> CouncilPage | No
         ),
         upcoming=upcoming_events_for_council(session, council, now),
         attendance=past_attendance(session, [r.id for r in recommendations], now),
+        achievements=session.scalar(select(exists().where(PublishedReport.id.is_not(None)))),
     )
 
 

@@ -60,3 +60,21 @@ class ReportForm(FlaskForm):
     def ids(self, field, allowed: set[int]) -> list[int]:
         """The ids picked that exist (a made-up one is ignored)."""
         return [i for i in (field.data or []) if i in allowed]
+
+
+class PublishForm(FlaskForm):
+    """The period to publish (hidden fields of the report page's button)."""
+
+    start = StringField()
+    end = StringField()
+
+    def period(self) -> Period | None:
+        if not self.validate_on_submit():
+            return None
+        try:
+            start, end = parse_date(self.start.data or ""), parse_date(self.end.data or "")
+        except ValueError:
+            return None
+        if end < start or (end - start).days > LONGEST_PERIOD_DAYS:
+            return None
+        return Period(start, end)

@@ -52,7 +52,12 @@ from ..timeutil import local_day_bounds, local_today, to_local
 SMALL_NUMBER = 5
 
 
-class Suppressed(int):
+class PeopleCount(int):
+    """A count of people, as the report may show it (see `people`): pages
+    mark it so, and tests check no such count from 1 to 4 is ever shown."""
+
+
+class Suppressed(PeopleCount):
     """A count of 1 to 4 people: shown as "fewer than 5", never as itself.
 
     Still an int, so sums and charts can be drawn from the suppressed
@@ -71,7 +76,7 @@ def people(count: int | None):
         return None
     if 0 < count < SMALL_NUMBER:
         return Suppressed(count)
-    return count
+    return PeopleCount(count)
 
 
 def is_suppressed(value) -> bool:
@@ -681,3 +686,53 @@ def build_report(session: Session, period: Period, scope: Scope, now: datetime, 
         report.totals = _figures(all_lines, all_cancelled, all_needs, all_interpretation,
                                  all_participants)
     return report
+
+
+# --- the public summary (/achievements) ------------------------------------------
+
+
+def published_reports(session: Session) -> list:
+    """The published periods, newest first."""
+    from .models import PublishedReport
+
+    return session.scalars(select(PublishedReport).order_by(
+        PublishedReport.end_date.desc(), PublishedReport.start_date.desc())).all()
+
+
+def published_report(session: Session, period: Period):
+    from .models import PublishedReport
+
+    return session.scalars(select(PublishedReport).where(
+        PublishedReport.start_date == period.start, PublishedReport.end_date == period.end)).first()
+
+
+def publish(session: Session, period: Period, *, actor, now: datetime):
+    """Publish the report of `period` at /achievements (once: publishing it
+    again changes nothing); audited. The caller commits."""
+    from ..manage import audit
+    from .models import PublishedReport
+
+    found = published_report(session, period)
+    if found is not None:
+        return found
+    found = PublishedReport(start_date=period.start, end_date=period.end, published_dt=now,
+                            published_by_id=getattr(actor, "id", None))
+    session.add(found)
+    session.flush()
+    audit.record(session, actor=actor, action="report.publish", target_type="report",
+                 target_id=found.id, council_id=None,
+                 summary=f"{period.start.isoformat()} – {period.end.isoformat()}",
+                 after={"start": period.start.isoformat(), "end": period.end.isoformat()}, now=now)
+    return found
+
+
+def withdraw(session: Session, published, *, actor, now: datetime) -> None:
+    """Take a published period off /achievements; audited. The caller commits."""
+    from ..manage import audit
+
+    audit.record(session, actor=actor, action="report.withdraw", target_type="report",
+                 target_id=published.id, council_id=None,
+                 summary=f"{published.start_date.isoformat()} – {published.end_date.isoformat()}",
+                 before={"start": published.start_date.isoformat(),
+                         "end": published.end_date.isoformat()}, now=now)
+    session.delete(published)

@@ -15,7 +15,7 @@ from ..i18n import language_name
 from ..manage.registrant_services import csv_cell
 from ..templating import local_date
 from .charts import month_label
-from .services import Figures, Report, Suppressed, people
+from .services import Figures, PeopleCount, Report, Suppressed, people
 
 
 class NotRecorded:
@@ -62,8 +62,14 @@ def show(value) -> str:
     return str(value)
 
 
-def is_number(value) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool | Suppressed)
+def cell_class(value) -> str:
+    """The class of a cell: numbers line up; counts of people are marked."""
+    classes = []
+    if isinstance(value, int | float) and not isinstance(value, bool | Suppressed):
+        classes.append("number")
+    if isinstance(value, PeopleCount):
+        classes.append("people")
+    return " ".join(classes)
 
 
 def to_csv(table: Table) -> bytes:
@@ -120,6 +126,26 @@ def summary_rows(figures: Figures, report: Report | None = None) -> list[list[ob
              report.recommendations_without_event],
         ]
     return rows
+
+
+def public_summary(report: Report) -> Table:
+    """The figures of the public summary (/achievements): what the
+    partnership did and for how many people, suppressed as everywhere."""
+    f = report.figures
+    return Table("summary", gettext("The period in figures"), [gettext("Figure"), gettext("Count")], [
+        [gettext("Events held"), f.events_held],
+        [gettext("Sessions of community meetings"), f.sessions_held],
+        [gettext("Places offered"), f.places_offered],
+        [gettext("Registrations"), f.registrations],
+        [gettext("Attended"), _attended(f)],
+        [gettext("Participants"), f.participants],
+        [gettext("New participants"), f.new_participants],
+        [gettext("Returning participants"), f.returning_participants],
+        [gettext("Childcare requests"), f.childcare],
+        [gettext("Accessibility requests"), f.accessibility],
+        [gettext("Recommendations acted on in the period"), report.recommendations_acted_on],
+        [gettext("Recommendations no event has acted on yet"), report.recommendations_without_event],
+    ])
 
 
 def _theme_name(theme, fallback: str) -> str:

@@ -1,19 +1,21 @@
 """`/manage/reports`: the report for admins (everything) and chairs (their
 Sub-councils, and the partnership's totals). Routes on the manage blueprint
 (signed-in users only); what each user may see is `services.scope_for`'s."""
-from flask import abort, current_app, make_response, render_template, request
+from flask import (abort, current_app, flash, make_response, redirect, render_template,
+                   request, url_for)
 from flask_babel import gettext
 from flask_login import current_user
 from sqlalchemy import select
 
 from ..councils.models import SubCouncil, Theme
 from ..extensions import db
-from ..manage.permissions import is_admin, managed_council_ids
+from ..manage.permissions import admin_required, is_admin, managed_council_ids
 from ..manage.views import bp
 from ..timeutil import now_utc
 from . import charts, services
-from .forms import ReportForm
-from .tables import report_tables, show, to_csv
+from .forms import PublishForm, ReportForm
+from .models import PublishedReport
+from .tables import cell_class, report_tables, show, to_csv
 
 
 def _report():
@@ -39,7 +41,8 @@ def _report():
     return form, report
 
 
-def _charts(report, tables) -> list[charts.Chart]:
+def report_charts(report, tables) -> list[charts.Chart]:
+    """The report's three charts (those with something to draw)."""
     found = [
         charts.events_per_month_by_theme(
             report, gettext("Events held per month, by theme"),
@@ -67,11 +70,41 @@ def _charts(report, tables) -> list[charts.Chart]:
 def reports():
     form, report = _report()
     tables = report_tables(report)
+    admin = is_admin(current_user)
     return render_template(
         "manage/reports/report.html", form=form, report=report, tables=tables,
-        charts=_charts(report, tables), show=show,
-        site_name=current_app.config["SITE_NAME"],
-        is_admin=is_admin(current_user))
+        charts=report_charts(report, tables), show=show, cell_class=cell_class,
+        site_name=current_app.config["SITE_NAME"], is_admin=admin,
+        published=admin and services.published_report(db.session, report.period),
+        published_reports=services.published_reports(db.session) if admin else [])
+
+
+@bp.post("/reports/publish")
+@admin_required
+def publish_report():
+    """Publish the whole partnership's report of a period at /achievements."""
+    form = PublishForm()
+    period = form.period()
+    if period is None:
+        flash(gettext("Please choose a period to publish."), "error")
+        return redirect(url_for("manage.reports"))
+    services.publish(db.session, period, actor=current_user, now=now_utc())
+    db.session.commit()
+    flash(gettext("The period is published at /achievements."), "info")
+    return redirect(url_for("manage.reports", start=period.start.isoformat(),
+                            end=period.end.isoformat(), period="custom"), 303)
+
+
+@bp.post("/reports/published/<int:report_id>/withdraw")
+@admin_required
+def withdraw_report(report_id: int):
+    published = db.session.get(PublishedReport, report_id)
+    if published is None:
+        abort(404)
+    services.withdraw(db.session, published, actor=current_user, now=now_utc())
+    db.session.commit()
+    flash(gettext("The period is no longer published."), "info")
+    return redirect(url_for("manage.reports"), 303)
 
 
 @bp.get("/reports/<key>.csv")

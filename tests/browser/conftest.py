@@ -85,6 +85,12 @@ def _serve_demo(url: str):
     with app.app_context():
         db.create_all()
         seed_demo(now)
+        # The demo's past six months, published at /achievements.
+        from events_app.reports.models import PublishedReport
+        from events_app.reports.services import last_six_months
+
+        shown = last_six_months(local_today(now))
+        db.session.add(PublishedReport(start_date=shown.start, end_date=shown.end, published_dt=now))
         db.session.commit()
         march7 = next_march_7(local_today(now)).isoformat()
         meeting = get_public_event(db.session, f"community-meeting-{march7}")

@@ -17,6 +17,7 @@ PAGES = [
     ("councils", "/councils", 200),
     ("council", "/councils/health-and-wellbeing", 200),
     ("recommendation", "/recommendations/HW-2", 200),
+    ("achievements", "/achievements", 200),
     ("calendars", "/calendar", 200),
     ("privacy", "/privacy", 200),
     ("login", "/login", 200),

@@ -46,3 +46,18 @@ def test_an_admin_reads_and_prints_the_report(live_site, new_page, axe_js):
         assert expected in text, expected
     # The staff controls stay on screen.
     assert "Show the report" not in text and "Download this table" not in text
+
+
+def test_the_public_summary_reads_on_a_phone_in_arabic(live_site, new_page):
+    page = new_page(locale="ar-EG", extra_http_headers={"Accept-Language": "ar-EG,ar;q=0.9"},
+                    java_script_enabled=False)
+    response = page.goto(live_site("/achievements"))
+    assert response.status == 200
+    assert page.evaluate("() => [document.documentElement.lang, document.documentElement.dir]") == ["ar", "rtl"]
+    assert page.locator("figure.report-chart svg[role=img]").count() >= 2
+    scroll_width, client_width = page.evaluate(
+        "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    assert scroll_width <= client_width, f"/achievements scrolls sideways: {scroll_width} > {client_width}"
+    # Linked from the Sub-council pages.
+    page.goto(live_site("/councils/health-and-wellbeing"))
+    assert page.locator("a[href^='/achievements']").count() == 1

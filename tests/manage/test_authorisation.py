@@ -73,6 +73,13 @@ def _event_exists(**criteria):
     return check
 
 
+def _published(app) -> bool:
+    from events_app.reports.models import PublishedReport
+
+    with app.app_context():
+        return db.session.scalars(db.select(PublishedReport)).first() is not None
+
+
 def _copied(app) -> bool:
     with app.app_context():
         return db.session.scalars(
@@ -106,6 +113,10 @@ CASES += [
     # (tests/manage/test_reports.py checks what a chair sees).
     Case("manage.reports", "GET", lambda w: "/manage/reports", "own"),
     Case("manage.report_csv", "GET", lambda w: "/manage/reports/summary.csv", "own"),
+    Case("manage.publish_report", "POST", lambda w: "/manage/reports/publish", "admin",
+         data={"start": "2026-03-01", "end": "2026-08-31"}, changed=_published),
+    Case("manage.withdraw_report", "POST", lambda w: f"/manage/reports/published/{w['published']}/withdraw",
+         "admin", changed=lambda app: not _published(app)),
 ]
 
 
@@ -292,6 +303,26 @@ def _catalogue_world(request):
     make_council(slug="spare", name="Spare")
     make_theme(slug="spare-theme", name="Spare theme")
     make_venue(slug="spare-venue", name="Spare venue")
+
+
+@pytest.fixture(autouse=True)
+def _published_world(request):
+    """For withdrawing: a published period, its id in world["published"]."""
+    callspec = getattr(request.node, "callspec", None)
+    case = callspec.params.get("case") if callspec is not None else None
+    if case is None or case.endpoint != "manage.withdraw_report":
+        return
+    from datetime import date
+
+    from events_app.reports.models import PublishedReport
+
+    world, app, clock = (request.getfixturevalue(name) for name in ("world", "app", "clock"))
+    with app.app_context():
+        published = PublishedReport(start_date=date(2026, 3, 1), end_date=date(2026, 8, 31),
+                                    published_dt=clock.now)
+        db.session.add(published)
+        db.session.commit()
+        world["published"] = published.id
 
 
 def _row_is(model_path, check, **criteria):

@@ -5,6 +5,7 @@ date, a cancelled event, one still to come), what a chair may see, small
 numbers suppressed, and the CSV downloads."""
 import csv
 import io
+import unicodedata
 import uuid
 from datetime import date, datetime, timedelta, timezone
 
@@ -12,9 +13,12 @@ import pytest
 from sqlalchemy import insert, select
 
 from dbsetup import count_statements
+from accounts.users import submit
 from events_app.extensions import db
+from events_app.manage.models import AuditEntry
 from events_app.registrations.models import Attendance, Registration
 from events_app.reports import services
+from events_app.reports.models import PublishedReport
 from events_app.reports.services import Period, Scope, Suppressed
 from htmltools import normalise, page
 
@@ -348,3 +352,84 @@ def test_the_default_period_is_the_last_six_months(client, world, make_user, log
     text = normalise(page(client.get("/manage/reports")).text)
     # The clock says 24 November 2026.
     assert "From May 25, 2026 to November 24, 2026" in text
+
+
+# --- the public summary ----------------------------------------------------------
+
+
+def _number(text: str) -> int | None:
+    """The integer a cell shows, in any script's digits ("٣" is 3); None if it is not one."""
+    digits = "".join(str(unicodedata.digit(c)) for c in text if unicodedata.digit(c, None) is not None)
+    rest = "".join(c for c in text if unicodedata.digit(c, None) is None and c not in ",.٬٫  \u202f")
+    return int(digits) if digits and not rest else None
+
+
+def test_the_public_summary_is_off_until_an_admin_publishes_a_period(
+        app, client, world, make_user, login):
+    assert client.get("/achievements").status_code == 404
+    assert "Our Community's Achievements" not in client.get("/councils/health").get_data(as_text=True)
+
+    login(client, make_user(role="admin"))
+    report = client.get("/manage/reports", query_string=QUERY)
+    forms = page(report).find_all("form", method="post")
+    publish = [form["action"] for form in forms].index("/manage/reports/publish")
+    response = submit(client, report, {}, form_index=publish)
+    assert response.status_code == 303
+    with app.app_context():
+        entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "report.publish")).one()
+        assert entry.after == {"start": "2026-06-01", "end": "2026-11-30"}
+    client.post("/logout", data={})
+
+    anonymous = app.test_client()
+    public = anonymous.get("/achievements")
+    assert public.status_code == 200
+    assert anonymous.get("/achievements/2026-06-01_2026-11-30").status_code == 200
+    for wrong in ("2026-06-01_2026-11-29", "nonsense", "2026-13-01_2026-11-30", "2026-06-01"):
+        assert anonymous.get(f"/achievements/{wrong}").status_code == 404
+    html = page(public)
+    text = normalise(html.text)
+    assert "From June 1, 2026 to November 30, 2026" in text
+    assert headings(html, "report-theme") == ["Health & Wellbeing", "Employment"]
+    assert "HW-1 Clinics in many languages" in text and "EM-1 Mentoring for newcomers" in text
+    assert "HW-2" not in text  # no event acted on it
+    assert "Download this table" not in text and "Publish" not in text
+    assert "Our Community's Achievements" in anonymous.get("/councils/health").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("language", ["en", "fr", "ar", "es", "zh_Hans"])
+def test_the_public_summary_shows_no_count_from_1_to_4_in_any_language(
+        app, client, world, clock, language):
+    with app.app_context():
+        db.session.add(PublishedReport(start_date=PERIOD.start, end_date=PERIOD.end,
+                                       published_dt=clock.now))
+        db.session.commit()
+    response = client.get("/achievements", query_string={"lang": language})
+    assert response.status_code == 200
+    html = page(response)
+    assert html.one("html")["lang"] == language.replace("_", "-")
+    # Every count of people is marked as one; none shows 1 to 4.
+    cells = [cell.text for cell in html.find_all("td", class_="people")]
+    numbers = [_number(text) for text in cells]
+    assert len([n for n in numbers if n is not None]) >= 10, cells
+    assert not [text for text, n in zip(cells, numbers) if n is not None and 1 <= n <= 4], cells
+    # The suppressed ones say so in the reader's language.
+    with app.test_request_context(f"/?lang={language}"):
+        from flask_babel import gettext
+        fewer = gettext("fewer than %(num)d", num=5)
+    assert fewer in cells
+
+
+def test_withdrawing_a_period_takes_it_off_the_site(app, client, world, clock, make_user, login):
+    with app.app_context():
+        published = PublishedReport(start_date=PERIOD.start, end_date=PERIOD.end, published_dt=clock.now)
+        db.session.add(published)
+        db.session.commit()
+        published_id = published.id
+    assert client.get("/achievements").status_code == 200
+    login(client, make_user(role="admin"))
+    listed = page(client.get("/manage/reports"))
+    assert f"/manage/reports/published/{published_id}/withdraw" in [
+        form["action"] for form in listed.find_all("form", method="post")]
+    response = client.post(f"/manage/reports/published/{published_id}/withdraw")
+    assert response.status_code == 303
+    assert app.test_client().get("/achievements").status_code == 404
