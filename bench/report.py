@@ -154,11 +154,51 @@ def measure(app, admin_id: int, path: str, requests: int) -> tuple[list[float], 
     return times, per_request, size
 
 
+def profile_render(app, admin_id: int, path: str, workdir: Path) -> None:
+    import cProfile
+
+    from common import print_profile
+    from profile_pages import AREAS
+
+    from sqlalchemy import event as sa_event
+
+    from events_app.extensions import db
+
+    timings = []
+
+    def before(conn, _cursor, _statement, _params, context, _many):
+        context._bench_started = time.perf_counter()
+
+    def after(conn, _cursor, statement, _params, context, _many):
+        timings.append(((time.perf_counter() - context._bench_started) * 1000, statement))
+
+    with app.app_context():
+        sa_event.listen(db.engine, "before_cursor_execute", before)
+        sa_event.listen(db.engine, "after_cursor_execute", after)
+    measure(app, admin_id, path, 0)
+    with app.app_context():
+        sa_event.remove(db.engine, "before_cursor_execute", before)
+        sa_event.remove(db.engine, "after_cursor_execute", after)
+    print(f"\nSQL of one render: {sum(ms for ms, _s in timings):.0f} ms in {len(timings)} statements; slowest:")
+    for ms, statement in sorted(timings, reverse=True)[:6]:
+        print(f"  {ms:7.1f} ms  {' '.join(statement.split())[:150]}")
+
+    profiler = cProfile.Profile()
+    profiler.enable()
+    measure(app, admin_id, path, 1)
+    profiler.disable()
+    target = workdir / "report.prof"
+    profiler.dump_stats(str(target))
+    print_profile([target], 25, AREAS, "two renders of the report")
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=1000)
     parser.add_argument("--registrations", type=int, default=50_000)
     parser.add_argument("--requests", type=int, default=5)
+    parser.add_argument("--profile", action="store_true",
+                        help="after the first round, profile one more render and print where the time goes")
     args = parser.parse_args(argv)
 
     workdir = Path(tempfile.mkdtemp(prefix="bench-report-"))
@@ -211,6 +251,8 @@ def main(argv=None) -> int:
             print(f"{total:>8,} {registrations:>14,} {median:>10.0f} {max(times):>8.0f} "
                   f"{statements:>5} {size / 1024:>8.0f}  {'met' if median < 1000 else 'MISSED'}"
                   f"   (built in {time.monotonic() - started:.0f} s)")
+            if args.profile and round_ == 1:
+                profile_render(app, admin_id, path, workdir)
         print(f"\nSQL statements: {results[0]} with {args.events:,} events, {results[1]} with twice as many: "
               + ("independent of the number of events" if results[0] == results[1] else "GROWS"))
         with app.app_context():

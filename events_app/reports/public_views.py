@@ -9,7 +9,7 @@ from ..extensions import db
 from ..pagecache import cached_page
 from ..timeutil import now_utc
 from . import services
-from .tables import cell_class, public_summary, report_tables, show
+from .tables import Formatter, cell_class, public_summary, report_tables
 from .views import report_charts
 
 bp = Blueprint("reports", __name__)
@@ -19,10 +19,11 @@ def _render(published, periods):
     period = services.Period(published.start_date, published.end_date)
     report = services.build_report(db.session, period, services.Scope(), now_utc())
     tables = report_tables(report)
+    fmt = Formatter()
     tables["summary"] = public_summary(report)
     return render_template(
         "reports/achievements.html", report=report, tables=tables,
-        charts=report_charts(report, tables), show=show, cell_class=cell_class, periods=periods,
+        charts=report_charts(report, tables), show=fmt.show, day=fmt.day, cell_class=cell_class, periods=periods,
         site_name=current_app.config["SITE_NAME"])
 
 

@@ -3,17 +3,20 @@ charts, for screen readers too) and each downloads as a CSV with the same
 rows, counts of people already suppressed (`services.people`)."""
 from __future__ import annotations
 
+import copy
 import csv
 import io
 from dataclasses import dataclass, field
+from datetime import datetime
 
-from flask_babel import format_decimal, format_percent, gettext
+from babel import Locale, dates, numbers
+from flask_babel import get_locale, gettext
 
 from ..councils.models import RECOMMENDATION_STATUS_LABELS, RecommendationStatus
 from ..events.models import KIND_LABELS, EventKind
 from ..i18n import language_name
 from ..manage.registrant_services import csv_cell
-from ..templating import local_date
+from ..timeutil import site_zone
 from .charts import month_label
 from .services import Figures, PeopleCount, Report, Suppressed, people
 
@@ -47,19 +50,39 @@ class Table:
         return f"{self.key}.csv"
 
 
-def show(value) -> str:
-    """A cell as the page shows it: numbers in the reader's locale."""
-    if value is None:
-        return "—"
-    if isinstance(value, Suppressed | NotRecorded | TooFew):
+class Formatter:
+    """Numbers and dates in the reader's language, the locale looked up
+    once per page: a year's report shows thousands of them."""
+
+    def __init__(self, locale=None):
+        self.locale = locale or get_locale() or Locale("en")
+        self.zone = site_zone()
+        self._yes, self._no = gettext("Yes"), gettext("No")
+        # Patterns parsed once (format_decimal parses its pattern every call).
+        self._decimal = self.locale.decimal_formats[None]
+        # The locale's own percent ("26.7%", "26,7 %"), to one decimal at most.
+        self._percent = copy.copy(self.locale.percent_formats[None])
+        self._percent.frac_prec = (0, 1)
+
+    def show(self, value) -> str:
+        """A cell as the page shows it."""
+        if value is None:
+            return "—"
+        if isinstance(value, Suppressed | NotRecorded | TooFew):
+            return str(value)
+        if isinstance(value, bool):
+            return self._yes if value else self._no
+        if isinstance(value, int):
+            return self._decimal.apply(value, self.locale)
+        if isinstance(value, float):
+            return self._percent.apply(value, self.locale)
         return str(value)
-    if isinstance(value, bool):
-        return gettext("Yes") if value else gettext("No")
-    if isinstance(value, int):
-        return format_decimal(value)
-    if isinstance(value, float):
-        return format_percent(value, "#,##0.#%")
-    return str(value)
+
+    def day(self, value, format: str = "long") -> str:
+        """The local date of an instant (or a date) in the reader's language."""
+        if isinstance(value, datetime):
+            value = value.astimezone(self.zone).date()
+        return dates.format_date(value, format, locale=self.locale)
 
 
 def cell_class(value) -> str:
@@ -225,13 +248,14 @@ def report_tables(report: Report) -> dict[str, Table]:
         recommendation_rows))
 
     event_rows = []
+    day = Formatter().day
     themes = {t.id: t for t in report.themes}
     for line in report.events:
         if not line.dates:
             continue
         event = line.event
         event_rows.append([
-            local_date(line.dates[0], "medium"), str(event.localized("title")),
+            day(line.dates[0], "medium"), str(event.localized("title")),
             str(KIND_LABELS[EventKind(event.kind)]), _council_name(event.council),
             "; ".join(_theme_name(themes[i], no_theme) for i in sorted(line.themes) if i in themes),
             len(line.dates),

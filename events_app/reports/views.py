@@ -15,7 +15,7 @@ from ..timeutil import now_utc
 from . import charts, services
 from .forms import PublishForm, ReportForm
 from .models import PublishedReport
-from .tables import cell_class, report_tables, show, to_csv
+from .tables import Formatter, cell_class, report_tables, to_csv
 
 
 def _report():
@@ -70,10 +70,11 @@ def report_charts(report, tables) -> list[charts.Chart]:
 def reports():
     form, report = _report()
     tables = report_tables(report)
+    fmt = Formatter()
     admin = is_admin(current_user)
     return render_template(
         "manage/reports/report.html", form=form, report=report, tables=tables,
-        charts=report_charts(report, tables), show=show, cell_class=cell_class,
+        charts=report_charts(report, tables), show=fmt.show, day=fmt.day, cell_class=cell_class,
         site_name=current_app.config["SITE_NAME"], is_admin=admin,
         published=admin and services.published_report(db.session, report.period),
         published_reports=services.published_reports(db.session) if admin else [])
