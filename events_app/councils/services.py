@@ -94,6 +94,8 @@ class Attendance:
 
     events: int = 0
     attendees: int = 0
+    # How many of those events used check-in: none means "not recorded", not 0.
+    recorded: int = 0
 
 
 def past_attendance(session: Session, recommendation_ids: list[int],
@@ -127,6 +129,7 @@ def past_attendance(session: Session, recommendation_ids: list[int],
             event_recommendations.c.recommendation_id,
             func.count(Event.id),
             func.coalesce(func.sum(attended.c.n), 0),
+            func.count(attended.c.event_id),
         )
         .join(Event, Event.id == event_recommendations.c.event_id)
         .outerjoin(attended, attended.c.event_id == Event.id)
@@ -137,5 +140,6 @@ def past_attendance(session: Session, recommendation_ids: list[int],
         )
         .group_by(event_recommendations.c.recommendation_id)
     )
-    found = {rec_id: Attendance(int(events), int(people)) for rec_id, events, people in rows}
+    found = {rec_id: Attendance(int(events), int(people), int(recorded))
+             for rec_id, events, people, recorded in rows}
     return {rec_id: found.get(rec_id, Attendance()) for rec_id in recommendation_ids}

@@ -106,3 +106,29 @@ def test_an_admin_walks_the_catalogue_screens(live_site, new_page, axe_js):
     page.goto(live_site("/manage/venues"))
     page.get_by_role("link", name="Edit").first.click()
     assert_accessible(page, axe_js, "a venue's edit page")
+
+
+def _luminance(rgb: str) -> float:
+    """WCAG relative luminance of a computed "rgb(r, g, b)" colour."""
+    channels = [int(part) / 255 for part in rgb[rgb.index("(") + 1:rgb.index(")")].split(",")[:3]]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def test_sign_out_can_be_seen_in_the_header(live_site, new_page):
+    """Issue 16, item 2: "Sign out" was #0b4f8a on the #0b4f8a header (1:1)."""
+    password = "correct horse battery staple"
+    email = _chair(live_site, password)
+    for width in (360, 1280):
+        page = new_page(viewport={"width": width, "height": 800})
+        page.goto(live_site("/login"))
+        page.get_by_label("E-mail address").fill(email)
+        page.get_by_label("Password").fill(password)
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_url(live_site("/manage/"))
+        button = page.locator("header").get_by_role("button", name="Sign out")
+        assert button.is_visible()
+        text = button.evaluate("b => getComputedStyle(b).color")
+        background = page.locator("header.site-header").evaluate("h => getComputedStyle(h).backgroundColor")
+        lighter, darker = sorted((_luminance(text), _luminance(background)), reverse=True)
+        assert (lighter + 0.05) / (darker + 0.05) >= 4.5, (text, background)

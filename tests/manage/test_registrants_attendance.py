@@ -86,3 +86,18 @@ def test_attendance_is_one_query_for_any_number_of_recommendations(
         assert len(statements) == 1
         assert set(found) == {r.id for r in recs}
         assert all(a.events == 1 and a.attendees == 0 for a in found.values())
+
+
+def test_events_without_check_in_say_attendance_was_not_recorded(
+        app, client, clock, make_council, make_recommendation, make_event):
+    """Issue 16, item 11: "0 attendees" where nobody used check-in read as a failure."""
+    council = make_council(slug="settlement")
+    rec = make_recommendation(council=council, code="SE-9")
+    event = make_event(recommendations=[rec], start_dt=clock.now - timedelta(days=3))
+    with app.app_context():
+        add_registrations(event.id, clock.now, confirmed=4)
+    assert attendance_line(client.get("/recommendations/SE-9")) == \
+        "Acted on by 1 past event, attendance not recorded"
+    council_page = page(client.get("/councils/settlement"))
+    assert [normalise(p.text) for p in council_page.find_all("p", class_="attendance")] == [
+        "Acted on by 1 past event, attendance not recorded"]
