@@ -23,6 +23,13 @@ def local_datetime(value: datetime, format: str = "medium") -> str:
     return format_datetime(value, format)
 
 
+def local_moment(value: datetime) -> str:
+    """"Nov 22, 2026, 9:00 AM": an unambiguous date and a time without
+    seconds, joined as the reader's language joins them."""
+    glue = str((get_locale() or Locale("en")).datetime_formats["medium"])
+    return glue.format(local_time(value), local_date(value, "medium"))
+
+
 def time_range(start: datetime, end: datetime) -> str:
     """'Sunday, March 7, 2027, 10:00 AM – 11:30 AM' in the reader's language."""
     if format_date(start, "short") == format_date(end, "short"):
@@ -97,6 +104,7 @@ def init_app(app: Flask) -> None:
         local_date=local_date,
         local_time=local_time,
         local_datetime=local_datetime,
+        local_moment=local_moment,
         language_name=language_name,
         in_lang=in_lang,
         html_lang=html_lang,

@@ -24,7 +24,7 @@ class EventFilterForm(FlaskForm):
         _l("From"),
         name="from",
         validators=[Optional()],
-        description=_l("Format: YYYY-MM-DD"),
+        description=_l("Choose a date; typed by hand: year-month-day, for example 2027-03-07."),
     )
 
     def set_choices(self, councils, themes, languages) -> None:

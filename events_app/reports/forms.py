@@ -20,8 +20,8 @@ class ReportForm(FlaskForm):
 
     period = SelectField(_l("Period"), validate_choice=False)
     start = StringField(_l("From"), render_kw={"type": "date"},
-                        description=_l("Format: YYYY-MM-DD"))
-    end = StringField(_l("To"), render_kw={"type": "date"}, description=_l("Format: YYYY-MM-DD"))
+                        description=_l("Choose a date; typed by hand: year-month-day, for example 2027-03-07."))
+    end = StringField(_l("To"), render_kw={"type": "date"}, description=_l("Choose a date; typed by hand: year-month-day, for example 2027-03-07."))
     council = MultiCheckboxField(_l("Sub-councils"), coerce=int, validate_choice=False)
     theme = MultiCheckboxField(_l("Themes"), coerce=int, validate_choice=False)
 

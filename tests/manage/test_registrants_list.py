@@ -113,7 +113,8 @@ def test_the_list_shows_status_position_needs_and_counts(client, world, login):
     assert "Interpretation: French" in rows[0][2] and "Accessibility: Step-free access" in rows[0][2]
     assert "Childcare: Two children, 3 and 5" in rows[1][2]
     # Registered at, in local time (two days before 09:00 Eastern).
-    assert "11/22/26" in rows[0][3] and "9:00" in rows[0][3]
+    # Issue 16, item 9: "Nov 22, 2026, 9:00 AM", never the ambiguous "11/22/26".
+    assert rows[0][3] == "Nov 22, 2026, 9:00 AM"
     counts = page(response).one("ul", class_="counts").text
     assert counts == "2 confirmed 2 on the waitlist 0 attended 2 places"
 
@@ -144,7 +145,7 @@ def test_a_meeting_lists_its_registrants_with_their_sessions(client, world, logi
     sessions = [normalise(li.text) for li in page(response).find_all("li")
                 if li.find("a") is not None and "/registrants" in (li.find("a")["href"] or "")
                 and "session-" in li.find("a")["href"]]
-    assert "Session A: 1 confirmed, 1 on the waitlist, 0 attended · 1 places" in sessions
+    assert "Session A: 1 confirmed, 1 on the waitlist, 0 attended · 1 place" in sessions  # not "1 places"
     # A session's own page lists its picks.
     rows = table_rows(client.get("/manage/events/session-a/registrants"))
     assert [(r[0], r[1]) for r in rows] == [
