@@ -343,3 +343,51 @@ def test_the_privacy_notice_says_what_is_kept_and_for_how_long(client, app):
     assert "erased 90 days after the event" in body
     assert "Avis de confidentialité" in text(client.get("/privacy?lang=fr"))
     assert 'href="/privacy"' in client.get("/").get_data(as_text=True)
+
+
+def test_a_full_session_shows_first_as_a_waitlist_place(app, client, make_event):
+    """Issue 16, item 4: the only session picked is full; the page said "Your
+    place is confirmed" and mentioned the waitlist low in a list."""
+    meeting = make_event(kind="community-meeting", capacity=None)
+    full = make_event(kind="workshop", parent=meeting, title="Full workshop", capacity=1,
+                      start_dt=meeting.start_dt, end_dt=meeting.start_dt + timedelta(hours=1))
+    open_ = make_event(kind="workshop", parent=meeting, title="Open workshop", capacity=10,
+                       start_dt=meeting.start_dt + timedelta(hours=1),
+                       end_dt=meeting.start_dt + timedelta(hours=2))
+    token_of(app, register(client, meeting.slug, email="first@example.org", sessions=[str(full.id)]),
+             "first@example.org")
+    only_waiting = token_of(app, register(client, meeting.slug, email="second@example.org",
+                                          sessions=[str(full.id)]), "second@example.org")
+    status = normalise(parse(client.get(f"/r/{only_waiting}").get_data(as_text=True))
+                       .one("dd", class_="status").text)
+    assert status.startswith("On the waitlist for: Full workshop (number 1).")
+    assert "confirmed" not in status.lower()
+    page = text(client.get(f"/r/{only_waiting}"))
+    assert "Add to your calendar" in page  # the meeting itself has a seat
+
+    both = token_of(app, register(client, meeting.slug, email="third@example.org",
+                                  sessions=[str(full.id), str(open_.id)]), "third@example.org")
+    status = normalise(parse(client.get(f"/r/{both}").get_data(as_text=True)).one("dd", class_="status").text)
+    assert status.startswith("Confirmed for: Open workshop. On the waitlist for: Full workshop (number 2).")
+
+
+def test_no_add_to_calendar_without_a_seat(app, client, make_event):
+    """Issue 16, item 7: waitlisted people were offered "Add to calendar"."""
+    event = make_event(capacity=1)
+    seated = token_of(app, register(client, event.slug, email="first@example.org"), "first@example.org")
+    waiting = token_of(app, register(client, event.slug, email="second@example.org"), "second@example.org")
+    assert "Add to your calendar" in text(client.get(f"/r/{seated}"))
+    page = text(client.get(f"/r/{waiting}"))
+    assert "Add to your calendar" not in page and "Subscribe to this registration" not in page
+    assert "Once you have a place" in page
+
+
+def test_a_cancelled_event_offers_no_places_and_no_add_to_calendar(app, client, make_event):
+    """Issue 16, item 7: its page still showed "Places" and "Add to calendar"."""
+    event = make_event(capacity=30, status=EventStatus.CANCELLED)
+    html = parse(client.get(f"/events/{event.slug}").get_data(as_text=True))
+    assert "Places" not in [dt.text for dt in html.find_all("dt")]
+    page = text(client.get(f"/events/{event.slug}"))
+    assert "Add to your calendar" not in page and "Google Calendar" not in page
+    # The calendar file stays: it marks the event cancelled in calendars that have it.
+    assert "Already in your calendar?" in page and "Calendar file (.ics)" in page
