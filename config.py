@@ -120,6 +120,10 @@ class Config:
     DIGEST_WEEKDAY = int(os.environ.get("DIGEST_WEEKDAY") or 1)
     DIGEST_HOUR = int(os.environ.get("DIGEST_HOUR") or 8)
     DIGEST_DAYS_AHEAD = int(os.environ.get("DIGEST_DAYS_AHEAD") or 14)
+    # Check-in at the door opens this many minutes before each date starts
+    # and closes this many minutes after it ends (0: at the end).
+    CHECK_IN_OPENS_MINUTES = int(os.environ.get("CHECK_IN_OPENS_MINUTES") or 120)
+    CHECK_IN_CLOSES_MINUTES = int(os.environ.get("CHECK_IN_CLOSES_MINUTES") or 0)
     # Chairs' digest: an event within DIGEST_DAYS_AHEAD with fewer confirmed
     # than this share of its capacity is "quiet"; a full one with at least
     # DIGEST_LONG_WAITLIST people waiting could use a second session.

@@ -124,6 +124,7 @@ class AttendForm(FlaskForm):
     attended = HiddenField()
     q = HiddenField()
     day = HiddenField()  # a repeating event: the date (YYYY-MM-DD) checked in for
+    admit = HiddenField()  # "1": let someone on the waitlist in (gives them a place)
 
     def validate_attended(self, field):
         if field.data not in ("1", "0"):

@@ -14,7 +14,7 @@ import csv
 import io
 import secrets
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
@@ -298,6 +298,32 @@ def check_in_days(event: Event, now: datetime) -> list[date]:
     return days or [to_local(d.start_dt).date() for d in dates[:1]]
 
 
+@dataclass(frozen=True)
+class CheckInWindow:
+    """When people can be checked in for one date of an event: from
+    CHECK_IN_OPENS_MINUTES before it starts until CHECK_IN_CLOSES_MINUTES
+    after it ends (0: the end)."""
+    opens: datetime
+    closes: datetime
+
+    def is_open(self, now: datetime) -> bool:
+        return self.opens <= now <= self.closes
+
+
+def check_in_window(event: Event, day: date | None, *, opens_minutes: int,
+                    closes_minutes: int) -> CheckInWindow | None:
+    """The window of `event` (of its date `day`, when it repeats); None for
+    a date that is not one of the event's."""
+    start, end = event.start_dt, event.end_dt
+    if event.recurrence_rule:
+        dates = [d for d in occurrences_between(event, event.start_dt)
+                 if to_local(d.start_dt).date() == day]
+        if not dates:
+            return None
+        start, end = dates[0].start_dt, dates[0].end_dt
+    return CheckInWindow(start - timedelta(minutes=opens_minutes), end + timedelta(minutes=closes_minutes))
+
+
 def parse_day(text: str | None) -> date | None:
     """A YYYY-MM-DD date from a form or the query string; None if it is not one."""
     try:
@@ -336,15 +362,30 @@ def attendance(session: Session, event: Event, day: date | None,
 
 
 def set_attended(session: Session, registration: Registration, attended: bool, *, actor,
-                 now: datetime, day: date | None = None) -> bool:
+                 now: datetime, day: date | None = None, window: CheckInWindow | None = None,
+                 admit: bool = False) -> bool:
     """Mark the person attended (or undo it); at a repeating event, at the
-    date `day`. Doing it twice changes nothing; returns whether anything changed."""
+    date `day`. Doing it twice changes nothing; returns whether anything changed.
+
+    Marking needs the date's check-in `window` to be open and a confirmed
+    place: someone on the waitlist is let in only explicitly (`admit`),
+    which gives them a place, as a walk-in would get one. Undoing a mark is
+    always possible.
+    """
     if attended and registration.is_cancelled:
         raise ManageError(_l("This registration is cancelled: it cannot be marked attended."))
+    repeating = bool(registration.event.recurrence_rule)
+    if repeating and (day is None or day not in check_in_days(registration.event, now)):
+        raise ManageError(_l("Please choose one of the event's dates that has come."))
+    if attended and (window is None or not window.is_open(now)):
+        raise ManageError(_l("Check-in is open from shortly before the event starts until it ends."))
+    if attended and registration.is_waitlisted:
+        if not admit:
+            raise ManageError(_l("This person is on the waitlist: let them in explicitly, "
+                                 "which gives them a place, or ask them to wait."))
+        _admit(session, registration, actor=actor, now=now)
     before = registration.attended_dt
-    if registration.event.recurrence_rule:
-        if day is None or day not in check_in_days(registration.event, now):
-            raise ManageError(_l("Please choose one of the event's dates that has come."))
+    if repeating:
         row = session.get(Attendance, (registration.id, day))
         if (row is not None) == attended:
             return False
@@ -372,8 +413,22 @@ def set_attended(session: Session, registration: Registration, attended: bool, *
     return True
 
 
+def _admit(session: Session, registration: Registration, *, actor, now: datetime) -> None:
+    """Someone on the waitlist is let in at the door: they get a place (the
+    room decides, even above the capacity), and the audit log says who did it."""
+    registration.status = RegistrationStatus.CONFIRMED
+    registration.status_changed_dt = now
+    session.flush()
+    _record(session, registration, actor=actor, action="registration.admit",
+            summary=f"Registration {registration.id} for {registration.event.slug} "
+                    "let in from the waitlist at the door",
+            before={"status": RegistrationStatus.WAITLISTED},
+            after={"status": RegistrationStatus.CONFIRMED}, now=now)
+
+
 def add_walk_in(session: Session, event: Event, *, actor, now: datetime, name: str,
                 email: str | None, consent: bool, attended: bool = False,
+                window: CheckInWindow | None = None, day: date | None = None,
                 **details) -> Registration:
     """Register someone who came to the door or phoned, through the same
     `register` as the public form: capacity and the waitlist hold.
@@ -424,7 +479,10 @@ def add_walk_in(session: Session, event: Event, *, actor, now: datetime, name: s
                    "sessions": {p.event_id: p.status for p in registration.session_registrations}},
             now=now)
     if attended:
-        set_attended(session, registration, True, actor=actor, now=now)
+        # At the door, within the check-in `window` (of `day`, at a repeating
+        # event); someone the waitlist would keep out is let in: they are here.
+        set_attended(session, registration, True, actor=actor, now=now, window=window, day=day,
+                     admit=True)
     return registration
 
 

@@ -5,7 +5,7 @@ Each route loads its event with `event_or_403` (a chair only for their
 Sub-councils' events, admins for all) and then only a registration of that
 event: an id from another event is a 404.
 """
-from flask import abort, flash, make_response, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext, ngettext
 from flask_login import current_user
 
@@ -55,9 +55,11 @@ def walk_in(slug: str):
     event = event_or_403(slug)
     form = WalkInForm(event)
     if form.validate_on_submit():
+        now = now_utc()
+        day = services.check_in_day(services.check_in_days(event, now), None)
         try:
             registration = services.add_walk_in(
-                db.session, event, actor=current_user, now=now_utc(),
+                db.session, event, actor=current_user, now=now, day=day, window=_window(event, day),
                 name=form.name.data, email=form.email.data, consent=form.consent.data,
                 attended=form.attended.data, phone=form.phone.data,
                 preferred_language=form.preferred_language.data,
@@ -147,7 +149,8 @@ def attend(slug: str, registration_id: int):
     day = services.parse_day(form.day.data)  # set_attended refuses one not of the event's
     try:
         services.set_attended(db.session, registration, form.attended.data == "1",
-                              actor=current_user, now=now_utc(), day=day)
+                              actor=current_user, now=now_utc(), day=day,
+                              window=_window(event, day), admit=form.admit.data == "1")
     except ManageError as error:
         db.session.rollback()
         flash(str(error.message), "error")
@@ -158,6 +161,12 @@ def attend(slug: str, registration_id: int):
                             _anchor=f"r-{registration.id}"), 303)
 
 
+def _window(event, day):
+    return services.check_in_window(
+        event, day, opens_minutes=current_app.config["CHECK_IN_OPENS_MINUTES"],
+        closes_minutes=current_app.config["CHECK_IN_CLOSES_MINUTES"])
+
+
 @bp.get("/events/<slug>/check-in")
 def check_in(slug: str):
     event = event_or_403(slug)
@@ -166,9 +175,11 @@ def check_in(slug: str):
     days = services.check_in_days(event, now)
     day = services.check_in_day(days, request.args.get("day"))
     attended, attended_count = services.attendance(db.session, event, day, listing)
+    window = _window(event, day)
     return render_template(
         "manage/checkin.html", event=event, listing=listing, day=day, days=days, attended=attended,
-        attended_count=attended_count, status_name=services.status_name,
+        attended_count=attended_count, status_name=services.status_name, window=window,
+        window_open=window is not None and window.is_open(now), now=now,
     )
 
 

@@ -7,13 +7,14 @@ import secrets
 from sqlalchemy import inspect
 
 
-def own_meeting(live_site, label: str, capacities: dict[str, int] | None = None):
+def own_meeting(live_site, label: str, capacities: dict[str, int] | None = None, start=None):
     """A copy of the demo's March 7 meeting and its four sessions, under slugs
     of its own, for a test that registers, checks in or changes capacities:
     what it does never shows on the pages other tests look at, whatever order
     they run in. `capacities` maps a session's demo slug prefix (e.g.
-    "breath-self-care") to the capacity its copy gets. Returns the copy's slug
-    and {demo slug prefix: copied session id}."""
+    "breath-self-care") to the capacity its copy gets; `start` (aware) moves
+    the copy, sessions and all, to start then (e.g. in progress, for check-in).
+    Returns the copy's slug and {demo slug prefix: copied session id}."""
     from events_app.events.models import Event
     from events_app.events.services import get_public_event
     from events_app.extensions import db
@@ -33,12 +34,21 @@ def own_meeting(live_site, label: str, capacities: dict[str, int] | None = None)
 
     with live_site.app.app_context():
         meeting = get_public_event(db.session, live_site.meeting_slug)
-        copied = copy(meeting, f"{meeting.slug}-{suffix}")
+        shift = (start - meeting.start_dt) if start is not None else None
+
+        def moved(event) -> dict:
+            if shift is None:
+                return {}
+            return {"start_dt": event.start_dt + shift, "end_dt": event.end_dt + shift,
+                    "registration_opens_dt": None, "registration_closes_dt": None}
+
+        copied = copy(meeting, f"{meeting.slug}-{suffix}", **moved(meeting))
         sessions = {}
         for session in meeting.sessions:
             prefix = session.slug.removesuffix(f"-{march7}")
             sessions[prefix] = copy(session, f"{session.slug}-{suffix}", parent=copied,
-                                    capacity=capacities.get(prefix, session.capacity))
+                                    capacity=capacities.get(prefix, session.capacity),
+                                    **moved(session))
         db.session.commit()
         ids = {prefix: session.id for prefix, session in sessions.items()}
         slug = copied.slug

@@ -1,6 +1,8 @@
 """Check-in at the door on a phone: 360 px wide, JavaScript off, a chair signs
 in, finds a person and marks them attended; axe finds nothing serious on the
 check-in and registrants pages."""
+from datetime import timedelta
+
 import pytest
 
 from ownrows import own_meeting
@@ -46,8 +48,8 @@ def sign_in(page, live_site):
     assert "/login" not in page.url
 
 
-def _registered(live_site, slug, name):
-    """`name`, registered for the meeting `slug` with its first session."""
+def _registered(live_site, slug, name, now=None):
+    """`name`, registered for the meeting `slug` with its first session (at `now`)."""
     from events_app.events.services import get_public_event
     from events_app.extensions import db
     from events_app.registrations.services import register
@@ -56,15 +58,19 @@ def _registered(live_site, slug, name):
     with live_site.app.app_context():
         meeting = get_public_event(db.session, slug)
         register(db.session, meeting, name=name, email=f"{slug}@example.org", consent=True,
-                 now=now_utc(), session_ids=[meeting.sessions[0].id])
+                 now=now or now_utc(), session_ids=[meeting.sessions[0].id])
         db.session.commit()
         db.session.remove()
 
 
 def test_check_in_on_a_phone_without_javascript(new_page, live_site, chair):
-    # A meeting of this test's own, with one person registered: nobody has come yet.
-    slug, _ = own_meeting(live_site, "check-in")
-    _registered(live_site, slug, "Door Tester")
+    # A meeting of this test's own, begun half an hour ago (check-in is open
+    # at the door only), with one person registered: nobody has come yet.
+    from events_app.timeutil import now_utc
+
+    start = now_utc() - timedelta(minutes=30)
+    slug, _ = own_meeting(live_site, "check-in", start=start)
+    _registered(live_site, slug, "Door Tester", now=start - timedelta(days=1))
     page = new_page(java_script_enabled=False, viewport=NARROW)
     sign_in(page, live_site)
     page.goto(live_site(f"/manage/events/{slug}/check-in"))

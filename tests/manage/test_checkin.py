@@ -1,7 +1,9 @@
 """Check-in at the door: search, one button per person (a plain form POST
 with its CSRF token: no JavaScript), counts of attended / confirmed."""
+from datetime import timedelta
 from urllib.parse import urlsplit
 
+import pytest
 from sqlalchemy import select
 
 from accounts.users import form_fields
@@ -10,6 +12,13 @@ from events_app.manage.models import AuditEntry
 from htmltools import normalise, page
 
 from manage.test_registrants_list import registration, world  # noqa: F401  (fixture)
+
+
+@pytest.fixture(autouse=True)
+def at_the_door(world, clock):
+    """The world's events start a week after the pinned clock: the door opens
+    then (check-in is refused before, see below)."""
+    clock.set(clock.now + timedelta(days=7))
 
 
 def person_form(response, registration_id):
@@ -90,10 +99,13 @@ def test_the_form_carries_a_csrf_token_that_is_checked(app, client, world, login
     assert registration(app, zoe).attended_dt is not None
 
 
-def test_check_in_lists_active_people_and_refuses_bad_requests(app, client, world, login):
+def test_check_in_lists_active_people_and_refuses_bad_requests(app, client, world, login, clock):
     login(client, world["chair"])
     ids = world["ids"]
+    door = clock.now
+    clock.set(door - timedelta(days=1))  # cancelled the day before
     client.post(f"/manage/events/workshop/registrants/{ids['wait2']}/cancel")
+    clock.set(door)
     response = client.get("/manage/events/workshop/check-in")
     people = [li["id"] for li in page(response).find_all("li", class_="checkin-person")]
     assert people == [f"r-{ids['zoe']}", f"r-{ids['mohammed']}", f"r-{ids['wait']}"]
@@ -159,9 +171,14 @@ def test_a_repeating_event_is_checked_in_date_by_date(app, client, world, login,
     options = page(response).one("select", id="day").find_all("option")
     assert [o["value"] for o in options] == [today.isoformat(), last_week.isoformat()]
     assert options[0].attrs.get("selected") is not None
-    answer = press(client, client.get(f"/manage/events/weekly/check-in?day={last_week}"), amina)
-    assert answer.status_code == 303 and f"day={last_week}" in answer.headers["Location"]
-    assert counts(client.get(answer.headers["Location"])).startswith("1 attended")
+    # Last week's date is listed (to see it, or undo a mark) but closed.
+    last_page = client.get(f"/manage/events/weekly/check-in?day={last_week}")
+    assert page(last_page).one("li", id=f"r-{amina}").find("button") is None
+    assert "Check-in closed at" in page(last_page).text
+    with app.app_context():
+        db.session.add(Attendance(registration_id=amina, day=last_week, attended_dt=first))
+        db.session.commit()
+    assert counts(client.get(f"/manage/events/weekly/check-in?day={last_week}")).startswith("1 attended")
 
     today_page = client.get("/manage/events/weekly/check-in")
     item, _form = person_form(today_page, amina)
@@ -176,6 +193,10 @@ def test_a_repeating_event_is_checked_in_date_by_date(app, client, world, login,
         days = sorted(db.session.scalars(select(Attendance.day)))
     assert days == [last_week]
     press(client, client.get("/manage/events/weekly/check-in"), amina)
+    # Undoing last week's mark stays possible after its window closed.
+    press(client, client.get(f"/manage/events/weekly/check-in?day={last_week}"), amina)
+    with app.app_context():
+        assert list(db.session.scalars(select(Attendance.day))) == [today]
 
     # A date still to come cannot be checked in; neither can a made-up one.
     _item, form = person_form(today_page, amina)
@@ -186,5 +207,69 @@ def test_a_repeating_event_is_checked_in_date_by_date(app, client, world, login,
         assert "Please choose one of the event's dates that has come." in page(refused).text
     # Both dates count on the recommendation page once the second is over.
     clock.set(first + timedelta(weeks=1, hours=3))
-    assert "2 attendees" in page(client.get("/recommendations/WK-1")).text
-    assert audit_actions(app).count("registration.check_in") == 3
+    assert "1 attendee" in page(client.get("/recommendations/WK-1")).text
+    assert audit_actions(app).count("registration.check_in") == 2
+
+
+# Issue 16, item 6: someone was marked attended 16 days before the event, and
+# a waitlisted person too.
+
+
+@pytest.mark.parametrize(("moment", "open_"), [
+    (-timedelta(days=16), False),
+    (-timedelta(minutes=121), False),   # CHECK_IN_OPENS_MINUTES is 120
+    (-timedelta(minutes=119), True),
+    (timedelta(hours=2), True),         # the workshop's end
+    (timedelta(hours=2, minutes=1), False),
+])
+def test_check_in_opens_shortly_before_the_start_and_closes_at_the_end(
+        app, client, world, login, clock, moment, open_):
+    start = clock.now
+    clock.set(start + moment)
+    login(client, world["chair"])
+    zoe = world["ids"]["zoe"]
+    response = client.get("/manage/events/workshop/check-in")
+    buttons = page(response).one("li", id=f"r-{zoe}").find_all("button")
+    notice = page(response).find("p", class_="notice")
+    answer = client.post(f"/manage/events/workshop/registrants/{zoe}/attend", data={"attended": "1"},
+                         follow_redirects=True)
+    if open_:
+        assert [b.text for b in buttons] == ["Mark attended: Zoë Côté"] and notice is None
+        assert registration(app, zoe).attended_dt == start + moment
+    else:
+        assert buttons == [] and notice is not None
+        assert ("Check-in opens at" if moment < timedelta(0) else "Check-in closed at") in notice.text
+        assert "Check-in is open from shortly before the event starts until it ends." in page(answer).text
+        assert registration(app, zoe).attended_dt is None
+        assert audit_actions(app) == []
+
+
+def test_a_mark_can_be_undone_after_check_in_closed(app, client, world, login, clock):
+    login(client, world["chair"])
+    zoe = world["ids"]["zoe"]
+    press(client, client.get("/manage/events/workshop/check-in"), zoe)
+    clock.set(clock.now + timedelta(days=1))
+    closed = client.get("/manage/events/workshop/check-in")
+    item, _form = person_form(closed, zoe)
+    assert "Undo" in item.one("button").text
+    press(client, closed, zoe)
+    assert registration(app, zoe).attended_dt is None
+
+
+def test_someone_on_the_waitlist_is_let_in_only_explicitly(app, client, world, login):
+    login(client, world["chair"])
+    wait = world["ids"]["wait"]
+    # A plain "attended" for a waitlisted person is refused.
+    refused = client.post(f"/manage/events/workshop/registrants/{wait}/attend", data={"attended": "1"},
+                          follow_redirects=True)
+    assert "This person is on the waitlist" in page(refused).text
+    assert registration(app, wait).attended_dt is None and registration(app, wait).status == "waitlisted"
+    # The page offers "Let in", which gives them a place and checks them in.
+    response = client.get("/manage/events/workshop/check-in")
+    item, _form = person_form(response, wait)
+    assert "Let in: gives a place" in item.one("button").text
+    press(client, response, wait)
+    let_in = registration(app, wait)
+    assert let_in.status == "confirmed" and let_in.attended_dt is not None
+    assert audit_actions(app) == ["registration.admit", "registration.check_in"]
+    assert counts(client.get("/manage/events/workshop/check-in")) == "1 attended / 3 confirmed · 1 on the waitlist"

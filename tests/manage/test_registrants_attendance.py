@@ -65,7 +65,10 @@ def test_the_recommendation_page_counts_past_events_and_their_attendees(
         someone = db.session.scalars(select(Registration).where(
             Registration.event_id == first.id, Registration.attended_dt.is_(None),
             Registration.status == "confirmed")).first()
+    today = clock.now
+    clock.set(first.start_dt)  # at the door that day (check-in is open then only)
     client.post(f"/manage/events/{first.slug}/registrants/{someone.id}/attend", data={"attended": "1"})
+    clock.set(today)
     assert attendance_line(client.get("/recommendations/HW-1")) == "Acted on by 3 past events, 7 attendees"
 
 

@@ -108,7 +108,8 @@ def test_a_walk_in_takes_a_free_seat_or_joins_the_waitlist(app, client, world, l
     assert entry[0] == "registration.walk_in"
 
 
-def test_a_walk_in_without_an_email_gets_a_placeholder_and_no_mail(app, client, world, login):
+def test_a_walk_in_without_an_email_gets_a_placeholder_and_no_mail(app, client, world, login, clock):
+    clock.set(clock.now + timedelta(days=7))  # at the door: the meeting starts
     login(client, world["chair"])
     clear_outbox(app)
     form = client.get("/manage/events/meeting/registrants/new")
@@ -261,3 +262,15 @@ def test_message_form_explains_its_mistakes(app, client, world, login):
     text = page(response).one("main").text
     assert "Please write a subject." in text and "Please write the message." in text
     assert outbox(app) == [o for o in outbox(app) if o[0] != "staff_message"]
+
+
+def test_a_walk_in_cannot_be_marked_here_before_check_in_opens(app, client, world, login):
+    """A week before the workshop, "They are here now" is refused (issue 16, item 6)."""
+    login(client, world["chair"])
+    form = client.get("/manage/events/workshop/registrants/new")
+    response = submit(client, form, {"name": "Too Early", "email": "early@example.org",
+                                     "consent": "y", "attended": "y"})
+    assert response.status_code == 200
+    assert "Check-in is open from shortly before the event starts until it ends." in page(response).text
+    with app.app_context():
+        assert db.session.scalars(select(Registration).where(Registration.name == "Too Early")).first() is None
