@@ -11,6 +11,18 @@ PORT ?= 5000
 # starts (`make run PORT=5123` included), unless SITE_URL is set.
 SITE_URL ?= http://$(HOST):$(PORT)
 run: export SITE_URL := $(SITE_URL)
+# The demo's organisation details (footer of every page and e-mail): made-up
+# contact points, replaced by the real ones through the environment.
+ORGANISATION_ADDRESS ?= 251 Dundas Street, London, Ontario N6A 6H9
+ORGANISATION_EMAIL ?= community-events@example.org
+ORGANISATION_PHONE ?= 519-555-0100
+ORGANISATION_WEBSITE ?= https://lmlip.example.org
+ORGANISATION_FUNDER ?= Immigration, Refugees and Citizenship Canada
+run: export ORGANISATION_ADDRESS := $(ORGANISATION_ADDRESS)
+run: export ORGANISATION_EMAIL := $(ORGANISATION_EMAIL)
+run: export ORGANISATION_PHONE := $(ORGANISATION_PHONE)
+run: export ORGANISATION_WEBSITE := $(ORGANISATION_WEBSITE)
+run: export ORGANISATION_FUNDER := $(ORGANISATION_FUNDER)
 PYTEST_ARGS ?=
 
 .PHONY: run test setup db translations messages bench clean lock audit

@@ -61,6 +61,14 @@ class Config:
     SITE_NAME = os.environ.get(
         "SITE_NAME", "London & Middlesex Local Immigration Partnership"
     )
+    # Who runs the site and whom to ask: in the footer of every page and every
+    # e-mail (each line only when set; `make run` sets demo values).
+    ORGANISATION_ADDRESS = os.environ.get("ORGANISATION_ADDRESS", "")
+    ORGANISATION_EMAIL = os.environ.get("ORGANISATION_EMAIL", "")
+    ORGANISATION_PHONE = os.environ.get("ORGANISATION_PHONE", "")
+    ORGANISATION_WEBSITE = os.environ.get("ORGANISATION_WEBSITE", "")
+    # The funder's name, shown as "Funded by …".
+    ORGANISATION_FUNDER = os.environ.get("ORGANISATION_FUNDER", "")
 
     # The site's languages, the first the default: each needs a catalogue in
     # translations/<code>/ and nothing else (README, "Adding a language").

@@ -1,7 +1,7 @@
 """Jinja filters and globals: dates in the site's zone and the reader's language."""
 from datetime import datetime
 
-from flask import Flask, request, url_for
+from flask import Flask, current_app, request, url_for
 from babel import Locale
 from flask_babel import format_date, format_datetime, format_time, get_locale
 from markupsafe import Markup, escape
@@ -99,6 +99,19 @@ def field_attrs(field, **extra) -> dict:
     return attrs
 
 
+def organisation() -> dict[str, str]:
+    """The organisation's name and contact details as configured (each may be empty)."""
+    config = current_app.config
+    return {
+        "name": config["SITE_NAME"],
+        "address": config.get("ORGANISATION_ADDRESS", ""),
+        "email": config.get("ORGANISATION_EMAIL", ""),
+        "phone": config.get("ORGANISATION_PHONE", ""),
+        "website": config.get("ORGANISATION_WEBSITE", ""),
+        "funder": config.get("ORGANISATION_FUNDER", ""),
+    }
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(
         local_date=local_date,
@@ -113,6 +126,7 @@ def init_app(app: Flask) -> None:
     )
     app.jinja_env.globals.update(
         time_range=time_range,
+        organisation=organisation,
         url_with=url_with,
         current_language=current_language,
         field_attrs=field_attrs,

@@ -67,7 +67,7 @@ def test_a_feed_per_language_holds_exactly_those_events(client, languages_site):
     body = fetch(client, "/calendar/languages/ar.ics")
     # The session is its own event in calendars; its meeting, held in English, is not.
     assert summaries(body) == {"Arabic circle", "Bilingual", "Session in Arabic"}
-    assert "X-WR-CALNAME:LMLIP: events in Arabic" in body
+    assert "X-WR-CALNAME:Events in Arabic: London & Middlesex Local Immigration Partnership" in body
     assert summaries(fetch(client, "/calendar/languages/zh.ics")) == {"Chinese"}
     assert client.get("/calendar/languages/%25.ics").status_code == 404
 

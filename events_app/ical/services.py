@@ -139,11 +139,17 @@ class Validator:
 # Which feed
 
 
+def _organisation() -> str:
+    """The partnership's name spelled out (calendar apps list feeds by name;
+    newcomers do not know the acronym), in the reader's language."""
+    return _(current_app.config["SITE_NAME"])
+
+
 def all_feed() -> Feed:
     return Feed(
         Scope.ALL,
         title=_("All events"),
-        name=_("LMLIP community events"),
+        name=_("Community events: %(organisation)s", organisation=_organisation()),
         description=_(
             "Every community meeting, neighbourhood event and workshop of the "
             "London & Middlesex Local Immigration Partnership."
@@ -159,7 +165,7 @@ def council_feed(council: SubCouncil) -> Feed:
         council.id,
         (name,),
         title=name,
-        name=_("LMLIP: %(council)s Sub-council", council=name),
+        name=_("%(council)s Sub-council: %(organisation)s", council=name, organisation=_organisation()),
         description=_(
             "Events organised by the %(council)s Sub-council of the London & Middlesex "
             "Local Immigration Partnership, or acting on its recommendations.",
@@ -176,7 +182,7 @@ def theme_feed(theme: Theme) -> Feed:
         theme.id,
         (name,),
         title=name,
-        name=_("LMLIP: %(theme)s", theme=name),
+        name=_("%(theme)s: %(organisation)s", theme=name, organisation=_organisation()),
         description=_(
             "Events of the London & Middlesex Local Immigration Partnership on the "
             "theme “%(theme)s”.",
@@ -191,7 +197,7 @@ def kind_feed(kind: EventKind) -> Feed:
         Scope.KIND,
         str(kind),
         title=title,
-        name=_("LMLIP: %(kind)s", kind=title),
+        name=_("%(kind)s: %(organisation)s", kind=title, organisation=_organisation()),
         description=_(
             "%(kind)s of the London & Middlesex Local Immigration Partnership.", kind=title
         ),
@@ -204,7 +210,7 @@ def language_feed(code: str) -> Feed:
         Scope.LANGUAGE,
         code,
         title=name,
-        name=_("LMLIP: events in %(language)s", language=name),
+        name=_("Events in %(language)s: %(organisation)s", language=name, organisation=_organisation()),
         description=_(
             "Events of the London & Middlesex Local Immigration Partnership held in "
             "%(language)s or with interpretation into it.", language=name),
@@ -726,7 +732,7 @@ def registrant_body(events: Iterable[Event], site_url: str, zone: ZoneInfo) -> b
         [CalendarEvent.from_model(event) for event in events],
         site_url=site_url,
         zone=zone,
-        name=_("My registrations: LMLIP Community Events"),
+        name=_("My registrations: %(organisation)s", organisation=_organisation()),
         description=_("The events you have a place at."),
         refresh=FEED_REFRESH,
     ).to_ical()

@@ -282,8 +282,9 @@ def test_event_properties(client, calendar_site):
 def test_labels_and_names_in_the_readers_language(client, calendar_site):
     body = fetch(client, "/calendar.ics", **{"Accept-Language": "fr-CA,fr;q=0.9"})
     lines = unfolded(body)
-    assert "X-WR-CALNAME:Événements communautaires du LMLIP" in lines
-    assert "NAME:Événements communautaires du LMLIP" in lines
+    # The partnership spelled out, not its acronym (issue 16, item 5).
+    assert "X-WR-CALNAME:Événements communautaires\u00a0: Partenariat local d’immigration de London et Middlesex" in lines
+    assert "NAME:Événements communautaires\u00a0: Partenariat local d’immigration de London et Middlesex" in lines
     text = body.decode().replace("\r\n ", "")
     assert "Sous-conseil\u00a0: Santé et bien-être" in text
     assert "Donne suite à\u00a0:" in text
