@@ -161,3 +161,66 @@ def test_odd_page_numbers_show_a_page(client, events, value):
     assert page(response).one("form", class_="filters") is not None
     # There is one page of four events: every odd number shows it.
     assert event_slugs(response) == ["job-fair", "school-night", "big-meeting", "council-meeting"]
+
+
+# --- words (issue 16, item 13) -------------------------------------------------
+
+
+@pytest.fixture
+def searchable(clock, make_council, make_event):
+    employment = make_council(slug="employment", name="Employment")
+    day = timedelta(days=1)
+    make_event(slug="resume-clinic", title="Résumé Clinic", summary="Bring your CV.",
+               description="Volunteers review **résumés** for internationally trained people.",
+               council=employment, start_dt=clock.now + 2 * day)
+    make_event(slug="tenant-rights", title="Know Your Rights as a Tenant",
+               summary="Leases and repairs: 100% free.", start_dt=clock.now + 3 * day,
+               translations={"ar": {"title": "اعرف حقوقك كمستأجر"},
+                             "fr": {"title": "Connaître vos droits de locataire"}})
+    meeting = make_event(slug="spring-meeting", kind="community-meeting", title="Spring Meeting",
+                         start_dt=clock.now + 5 * day)
+    make_event(slug="spring-meeting-mentoring", kind="workshop", parent=meeting,
+               title="Peer mentoring for job seekers", start_dt=meeting.start_dt,
+               end_dt=meeting.end_dt)
+    make_event(slug="past-clinic", title="Résumé Clinic (past)", start_dt=clock.now - 3 * day)
+
+
+@pytest.mark.parametrize(("words", "expected"), [
+    ("clinic", ["resume-clinic"]),                     # a title word; past events stay out
+    ("CLINIC volunteers", ["resume-clinic"]),           # every word, any case, in any field
+    ("clinic tenant", []),
+    ("trained", ["resume-clinic"]),                     # in the description
+    ("mentoring", ["spring-meeting"]),                  # a session's title finds its meeting
+    ("حقوقك", ["tenant-rights"]),                       # the Arabic translation
+    ("locataire", ["tenant-rights"]),                   # the French translation
+    ("100%", ["tenant-rights"]),                        # "%" is a character, not a wildcard:
+    ("%", ["tenant-rights"]),                           # only the event with a "%" in it
+    ("_", []),
+    ("résumés", ["resume-clinic"]),
+])
+def test_words_find_events_in_any_language(client, searchable, words, expected):
+    response = client.get("/events", query_string={"q": words})
+    assert response.status_code == 200
+    assert event_slugs(response) == expected
+
+
+def test_words_combine_with_the_filters_and_stay_in_the_pages_links(client, searchable, app):
+    assert event_slugs(client.get("/events?q=clinic&council=employment")) == ["resume-clinic"]
+    assert event_slugs(client.get("/events?q=tenant&council=employment")) == []
+    html = page(client.get("/events?q=clinic"))
+    assert html.one("input", name="q")["value"] == "clinic"
+
+
+def test_words_add_no_query(app, client, searchable):
+    from dbsetup import count_statements
+    from events_app.extensions import db
+
+    def statements(path):
+        with app.app_context():
+            engine = db.engine
+        with count_statements(engine) as found:
+            assert client.get(path).status_code == 200
+        return len(found)
+
+    app.config["PAGE_CACHE_SECONDS"] = 0
+    assert statements("/events?q=clinic+volunteers&nocache=1") == statements("/events?nocache=2")

@@ -1,7 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField
-from wtforms.validators import Optional, Regexp
+from wtforms import DateField, SelectField, StringField
+from wtforms.validators import Length, Optional, Regexp
 
 from .models import KIND_LABELS, LANGUAGE_CODE
 
@@ -12,6 +12,9 @@ class EventFilterForm(FlaskForm):
     class Meta:
         csrf = False  # a search, not a change: safe to link to and bookmark
 
+    q = StringField(_l("Words"), validators=[Optional(), Length(max=200)],
+                    description=_l("In the title or description, in any language."),
+                    render_kw={"type": "search", "maxlength": 200})
     council = SelectField(_l("Sub-council"), validators=[Optional()], validate_choice=True)
     theme = SelectField(_l("Theme"), validators=[Optional()], validate_choice=True)
     kind = SelectField(_l("Kind of event"), validators=[Optional()], validate_choice=True)

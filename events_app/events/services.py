@@ -3,11 +3,12 @@
 Every function takes the session and `now`; none reads the clock itself.
 """
 import heapq
+import json
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from itertools import islice
 
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import String, cast, exists, func, or_, select
 from sqlalchemy.orm import Session, aliased, joinedload, selectinload
 
 from ..councils.models import Recommendation, SubCouncil, Theme
@@ -28,6 +29,34 @@ class EventFilter:
     from_date: date | None = None
     # Held in, or interpreted into (ISO 639: "ar", "zh").
     language: str | None = None
+    # Words to find in the title, summary or description (`search_words`).
+    words: tuple[str, ...] = ()
+
+
+# At most this many words, each at most this long, are searched for.
+SEARCH_WORDS, SEARCH_WORD_LENGTH = 8, 60
+
+
+def search_words(text: str | None) -> tuple[str, ...]:
+    """The words of a search box, lower-cased, without repeats."""
+    words = [w[:SEARCH_WORD_LENGTH] for w in (text or "").lower().split()]
+    return tuple(dict.fromkeys(words))[:SEARCH_WORDS]
+
+
+def _has_word(event, word: str):
+    """SQL: `word` is in the event's title, summary or description, in the
+    language it was written in or in any of its translations.
+
+    Translations are a JSON map per row whose text keeps non-ASCII letters
+    as JSON escapes ("\\u0627"), so the word is looked for in that form there
+    too. LIKE with its wildcards escaped: a "%" typed is a "%" searched.
+    Case is ignored where the database folds it (SQLite: ASCII letters).
+    """
+    escaped = json.dumps(word)[1:-1]
+    texts = [func.lower(event.title), func.lower(event.summary), func.lower(event.description)]
+    found = [text.contains(word, autoescape=True) for text in texts]
+    found.append(func.lower(cast(event.translations, String)).contains(escaped, autoescape=True))
+    return or_(*found)
 
 
 def page_count(total: int, per_page: int) -> int:
@@ -92,6 +121,9 @@ def _filter_conditions(filters: EventFilter) -> list:
         conditions.append(_matches(lambda e: e.council_id == council_id))
     if filters.language:
         conditions.append(_matches(lambda e: held_in(e, filters.language)))
+    for word in filters.words:
+        # Every word, each in the meeting or in one of its sessions.
+        conditions.append(_matches(lambda e, word=word: _has_word(e, word)))
     if filters.theme:
         theme_id = select(Theme.id).where(Theme.slug == filters.theme).scalar_subquery()
         conditions.append(

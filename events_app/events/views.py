@@ -50,6 +50,7 @@ def index():
             kind=form.kind.data or None,
             from_date=form.from_.data,
             language=form.language.data or None,
+            words=services.search_words(form.q.data),
         )
     page = services.find_events(
         db.session,
