@@ -222,6 +222,20 @@ class Event(Localized, db.Model):
     def is_cancelled(self) -> bool:
         return self.status == EventStatus.CANCELLED
 
+    def _inherits_place(self) -> bool:
+        """A session with neither a venue nor an online address of its own
+        is held where its meeting is."""
+        return self.parent_id is not None and self.venue_id is None and not self.online_url
+
+    @property
+    def where_venue(self) -> "Venue | None":
+        """Where it is held: its venue, or its meeting's (`_inherits_place`)."""
+        return self.parent.venue if self._inherits_place() else self.venue
+
+    @property
+    def where_online_url(self) -> str | None:
+        return self.parent.online_url if self._inherits_place() else self.online_url
+
     @property
     def last_end_dt(self) -> datetime:
         """When the event is over: the end of its last date, for one that repeats."""

@@ -152,8 +152,8 @@ class CalendarEvent:
             end_dt=event.end_dt,
             created_dt=event.created_dt,
             updated_dt=event.updated_dt,
-            venue=event.venue,
-            online_url=event.online_url,
+            venue=event.where_venue,  # a session without a place of its own: its meeting's
+            online_url=event.where_online_url,
             council=event.council,
             presenter=event.presenter,
             languages=list(event.languages or []),

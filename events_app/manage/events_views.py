@@ -110,6 +110,11 @@ def new_session(slug: str):
         form.start_time.data = to_local(start).strftime("%H:%M")
         form.end_time.data = to_local(end).strftime("%H:%M")
         form.status.data = meeting.status if meeting.status != "cancelled" else "draft"
+        # What a session usually shares with its meeting, as defaults to change.
+        form.venue.data = str(meeting.venue_id) if meeting.venue_id else ""
+        form.online_url.data = meeting.online_url or ""
+        form.languages.data = ", ".join(meeting.languages or ["en"])
+        form.themes.data = [t.id for t in meeting.themes]
         return _render_form(form, parent=meeting)
     if form.validate_on_submit():
         values = form.to_values(db.session, parent=meeting)

@@ -174,4 +174,9 @@ def publish_event(event: Event, now: datetime) -> None:
         raise ManageError(
             _l("Publish the community meeting first: its sessions are shown with it."))
     apply_changes(event, now, status=EventStatus.PUBLISHED)
+    # A meeting's sessions are shown with it: its drafts go public with it
+    # (a session made public alone would be refused above).
+    for session in event.sessions:
+        if session.status == EventStatus.DRAFT:
+            apply_changes(session, now, status=EventStatus.PUBLISHED)
 

@@ -4,7 +4,7 @@ Every route here needs a signed-in user (`require_sign_in` runs before any
 of them); each then checks the object it acts on through `permissions`.
 """
 from flask import Blueprint, flash, redirect, render_template, url_for
-from flask_babel import gettext
+from flask_babel import gettext, ngettext
 from flask_login import current_user, login_required
 
 from ..events.models import STATUS_LABELS, EventStatus
@@ -45,6 +45,7 @@ def event(slug: str):
         "manage/event.html",
         event=event,
         status_label=STATUS_LABELS[EventStatus(event.status)],
+        status_labels={str(status): label for status, label in STATUS_LABELS.items()},
         line=services.event_overview(db.session, event),
     )
 
@@ -53,17 +54,23 @@ def event(slug: str):
 def publish_event(slug: str):
     event = event_or_403(slug)
     now = now_utc()
+    drafts = [session for session in event.sessions if session.status == EventStatus.DRAFT]
     try:
         services.publish_event(event, now)
-        audit.record(db.session, actor=current_user, action="event.publish", target_type="event",
-                     target_id=event.id, council_id=owner_council_id(event),
-                     summary=event.title, before={"status": "draft"},
-                     after={"status": "published"}, now=now)
+        for published in [event, *drafts]:
+            audit.record(db.session, actor=current_user, action="event.publish", target_type="event",
+                         target_id=published.id, council_id=owner_council_id(published),
+                         summary=published.title, before={"status": "draft"},
+                         after={"status": "published"}, now=now)
     except services.ManageError as error:
         db.session.rollback()
         flash(str(error.message), "error")
     else:
         db.session.commit()
-        flash(gettext("The event is published."), "info")
+        if drafts:
+            flash(ngettext("The event is published, with its %(num)d session.",
+                           "The event is published, with its %(num)d sessions.", len(drafts)), "info")
+        else:
+            flash(gettext("The event is published."), "info")
     return redirect(url_for("manage.event", slug=slug))
 

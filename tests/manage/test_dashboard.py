@@ -123,10 +123,17 @@ def test_the_event_page_shows_counts_and_publishes_a_draft(app, client, world, l
     login(client, world["chair"])
     response = client.get("/manage/events/meeting-here")
     assert response.status_code == 200
+    registrations = [t for t in page(response).find_all("table")
+                     if t.find("caption").text == "People registered"][0]
     table = [[normalise(c.text) for c in r.children if getattr(c, "tag", None) in ("th", "td")]
-             for r in page(response).find_all("tr")[1:]]
+             for r in registrations.find_all("tr")[1:]]
     assert [(r[0], r[2], r[3], r[4]) for r in table] == [
         ("Meeting Here", "7", "No limit", "0"), ("Session: Session Here", "5", "5 (full)", "1")]
+    # The meeting's sessions, with their status (issue 16, item 1).
+    [sessions] = [t for t in page(response).find_all("table")
+                  if t.find("caption").text == "The sessions of this meeting"]
+    [session] = sessions.find("tbody").find_all("tr")
+    assert session.find("th").text == "Session Here" and session.find_all("td")[-1].text == "Published"
 
     response = client.post("/manage/events/draft-here/publish")
     assert response.headers["Location"] == "/manage/events/draft-here"
