@@ -759,6 +759,13 @@ class FeedLink:
     url: str  # https://…, to paste into "From URL"
     webcal: str  # webcal://…, to open in a calendar app
 
+    @property
+    def google(self) -> str:
+        """Google Calendar's "add by URL" page for this feed: webcal:// does
+        nothing on Android, this opens in the browser, and the calendar then
+        shows in the Google Calendar app."""
+        return "https://calendar.google.com/calendar/r?cid=" + quote(self.webcal, safe="")
+
 
 def subscription_groups(
     session: Session, site_url: str, language: str

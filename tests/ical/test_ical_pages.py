@@ -1,6 +1,6 @@
 """The subscribe page and "Add to your calendar" on event pages."""
 from datetime import datetime
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
 
@@ -38,6 +38,14 @@ def test_subscribe_page_lists_every_feed(client, calendar_site, language):
         button = item.one("button", class_="copy-button")
         assert "hidden" in button.attrs  # shown by copy.js only
         assert button["data-copy"] == field["id"]
+        # Google Calendar's add-by-address page: what works on Android, where
+        # webcal:// does nothing (issue 16, item 10).
+        google = [a["href"] for a in item.find_all("a") if a["href"].startswith("https://calendar.google")]
+        assert google == ["https://calendar.google.com/calendar/r?cid="
+                          + quote(f"webcal://events.test{path}?lang={language}", safe="")]
+        # One line per calendar until opened, without JavaScript; all events open.
+        details = item.one("details")
+        assert ("open" in details.attrs) == (anchor == "feed-all")
         # The feed exists and answers.
         assert client.get(f"{path}?lang={language}").status_code == 200
     scripts = [s["src"] for s in root.find_all("script")]
