@@ -25,6 +25,15 @@ def _chair(live_site, password, role="chair"):
     return email
 
 
+def sign_in(page, live_site, email, password):
+    """Through the /login form, as a person does; on to the dashboard."""
+    page.goto(live_site("/login"))
+    page.get_by_label("E-mail address").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(live_site("/manage/"))
+
+
 def assert_accessible(page, axe_js, what):
     results = run_axe(page, axe_js)
     blocking = [v for v in results["violations"] if v["impact"] in BLOCKING]
@@ -41,11 +50,7 @@ def test_a_chair_creates_and_publishes_a_workshop(live_site, new_page, axe_js):
     title = f"Common Assessment Process {uuid.uuid4().hex[:4]}"
 
     page = new_page()
-    page.goto(live_site("/login"))
-    page.get_by_label("E-mail address").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(live_site("/manage/"))
+    sign_in(page, live_site, email, password)
 
     page.get_by_role("link", name="Schedule an event").click()
     assert_accessible(page, axe_js, "the new event form")
@@ -83,11 +88,7 @@ def test_an_admin_walks_the_catalogue_screens(live_site, new_page, axe_js):
     password = "correct horse battery staple"
     email = _chair(live_site, password, role="admin")
     page = new_page()
-    page.goto(live_site("/login"))
-    page.get_by_label("E-mail address").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(live_site("/manage/"))
+    sign_in(page, live_site, email, password)
 
     page.get_by_role("link", name="Venues").click()
     page.get_by_role("link", name="Add a venue").click()
@@ -121,11 +122,7 @@ def test_sign_out_can_be_seen_in_the_header(live_site, new_page):
     email = _chair(live_site, password)
     for width in (360, 1280):
         page = new_page(viewport={"width": width, "height": 800})
-        page.goto(live_site("/login"))
-        page.get_by_label("E-mail address").fill(email)
-        page.get_by_label("Password").fill(password)
-        page.get_by_role("button", name="Sign in").click()
-        page.wait_for_url(live_site("/manage/"))
+        sign_in(page, live_site, email, password)
         button = page.locator("header").get_by_role("button", name="Sign out")
         assert button.is_visible()
         text = button.evaluate("b => getComputedStyle(b).color")

@@ -6,7 +6,7 @@ import pytest
 
 from ownrows import own_meeting
 from test_accessibility import BLOCKING, describe, run_axe
-from test_chair_workflow import _chair
+from test_chair_workflow import _chair, sign_in
 
 PASSWORD = "correct horse battery staple"
 
@@ -66,11 +66,7 @@ PAGES = [
 def test_every_staff_page_fits_and_passes_axe(live_site, new_page, axe_js, staff, width):
     email, slug = staff
     page = new_page(viewport={"width": width, "height": 900})
-    page.goto(live_site("/login"))
-    page.get_by_label("E-mail address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(live_site("/manage/"))
+    sign_in(page, live_site, email, PASSWORD)
     problems = []
     for path in PAGES:
         path = path.format(slug=slug)
@@ -92,11 +88,7 @@ def test_every_staff_page_fits_and_passes_axe(live_site, new_page, axe_js, staff
 def test_on_a_phone_rows_become_cards(live_site, new_page, staff):
     email, slug = staff
     page = new_page(viewport={"width": 360, "height": 800})
-    page.goto(live_site("/login"))
-    page.get_by_label("E-mail address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(live_site("/manage/"))
+    sign_in(page, live_site, email, PASSWORD)
     page.goto(live_site(f"/manage/events/{slug}/registrants"))
     row = page.locator("table.registrants-table tbody tr").first
     assert row.evaluate("r => getComputedStyle(r).display") == "block"

@@ -7,18 +7,14 @@ import unicodedata
 from pypdf import PdfReader
 
 from test_accessibility import BLOCKING, describe, run_axe
-from test_chair_workflow import _chair
+from test_chair_workflow import _chair, sign_in
 
 
 def test_an_admin_reads_and_prints_the_report(live_site, new_page, axe_js):
     password = "correct horse battery staple"
     email = _chair(live_site, password, role="admin")
     page = new_page()
-    page.goto(live_site("/login"))
-    page.get_by_label("E-mail address").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(live_site("/manage/"))
+    sign_in(page, live_site, email, password)
 
     page.get_by_role("link", name="Our Community's Achievements (report)").click()
     page.wait_for_url("**/manage/reports")
