@@ -407,6 +407,10 @@ def test_the_public_summary_shows_no_count_from_1_to_4_in_any_language(
     assert response.status_code == 200
     html = page(response)
     assert html.one("html")["lang"] == language.replace("_", "-")
+    with app.test_request_context(f"/?lang={language}"):
+        from flask_babel import gettext as translate
+        partnership = translate("London & Middlesex Local Immigration Partnership")
+    assert html.one("p", class_="report-org").text == partnership  # the name in the reader's language
     # Every count of people is marked as one; none shows 1 to 4.
     cells = [cell.text for cell in html.find_all("td", class_="people")]
     numbers = [_number(text) for text in cells]
