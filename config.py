@@ -106,6 +106,10 @@ class Config:
     # Per client address. A sign-up desk where a whole room shares one
     # address stays well under these; a script does not.
     REGISTRATION_RATE_LIMIT = os.environ.get("REGISTRATION_RATE_LIMIT", "30 per minute;300 per hour")
+    # Reads of the public API (/api/v1) per client address: a partner's
+    # server that keeps answers for their minute (ETag, max-age) stays far
+    # below; a scraper looping over every page does not.
+    API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "300 per minute;5000 per hour")
     # Sign-in and password-reset attempts (POST) per client address.
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;100 per hour")
     # Per e-mail address typed, from any client address, counted in the

@@ -5,6 +5,7 @@ from pathlib import Path
 
 from flask import Flask, abort, render_template, request
 from flask_babel import lazy_gettext as _l
+from werkzeug.exceptions import HTTPException, InternalServerError
 
 from config import Config, ProductionConfig, config_from_environment, secret_key_problem
 
@@ -186,6 +187,9 @@ def init_security_headers(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from .accounts import bp as accounts_bp
+    from .api.views import bp as api_bp
+    from .atom.views import bp as atom_bp
+    from .embed.views import bp as embed_bp
     from .councils.views import bp as councils_bp
     from .events.views import bp as events_bp
     from .health import bp as health_bp
@@ -197,6 +201,9 @@ def register_blueprints(app: Flask) -> None:
 
     # ical first: /events/<slug>.ics is its, not the event page's.
     app.register_blueprint(ical_bp)
+    app.register_blueprint(atom_bp)
+    app.register_blueprint(api_bp)
+    app.register_blueprint(embed_bp)
     app.register_blueprint(events_bp)
     app.register_blueprint(councils_bp)
     app.register_blueprint(reports_bp)
@@ -218,10 +225,14 @@ def register_template_helpers(app: Flask) -> None:
 
 
 def register_errorhandlers(app: Flask) -> None:
+    from .api.views import http_problem, is_api_request
+
     def render_error(error):
         code = getattr(error, "code", 500) or 500
         if code >= 500:
             db.session.rollback()
+        if is_api_request():
+            return http_problem(error if isinstance(error, HTTPException) else InternalServerError())
         template = "errors/404.html" if code == 404 else "errors/error.html"
         return render_template(template, code=code, error=error), code
 

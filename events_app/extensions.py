@@ -61,7 +61,10 @@ def no_typed_address() -> bool:
 
 @limiter.request_filter
 def _reads_are_not_limited() -> bool:
-    """Every limit is on a form's POST: page views skip the limiter's work."""
+    """Every limit is on a form's POST or on the public API (`API_RATE_LIMIT`):
+    page views skip the limiter's work."""
     from flask import request
 
-    return request.method in ("GET", "HEAD", "OPTIONS")
+    if request.method == "OPTIONS":
+        return True
+    return request.method in ("GET", "HEAD") and not request.path.startswith("/api/")

@@ -112,6 +112,7 @@ class Entry:
     body: bytes
     status: int
     mimetype: str
+    etag: str | None = None  # the API's answers: made from the bytes
 
 
 class PageCache:

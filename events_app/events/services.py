@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from itertools import islice
 
-from sqlalchemy import String, cast, exists, func, or_, select
+from sqlalchemy import String, and_, cast, exists, func, or_, select
 from sqlalchemy.orm import Session, aliased, joinedload, selectinload
 
 from ..councils.models import Recommendation, SubCouncil, Theme
@@ -175,17 +175,25 @@ def _order(event) -> tuple:
 
 
 def upcoming(session: Session, conditions: list, after: datetime, before: datetime | None = None,
-             limit: int | None = None, options=()) -> list:
+             limit: int | None = None, options=(), past: tuple[datetime, int] | None = None) -> list:
     """Events meeting `conditions` that end after `after` (and start before
-    `before`), each date of a repeating event as its own item, by start."""
+    `before`), each date of a repeating event as its own item, by start.
+
+    `past`: a (start, id) already listed (a cursor): only what comes after it.
+    """
     query = select(Event).where(*_one_off(conditions, after))
     if before is not None:
         query = query.where(Event.start_dt < before)
+    if past is not None:
+        query = query.where(or_(Event.start_dt > past[0],
+                                and_(Event.start_dt == past[0], Event.id > past[1])))
     query = query.options(*options).order_by(Event.start_dt, Event.id)
     if limit is not None:
         query = query.limit(limit)
-    items = list(heapq.merge(session.scalars(query).all(),
-                             _dates(session, conditions, after, before, options), key=_order))
+    dates = _dates(session, conditions, after, before, options)
+    if past is not None:
+        dates = [item for item in dates if _order(item) > past]
+    items = list(heapq.merge(session.scalars(query).all(), dates, key=_order))
     return items[:limit] if limit is not None else items
 
 
@@ -223,6 +231,15 @@ def find_events(
             select(Event).where(Event.id.in_(wanted)).options(*_listing_options()))}
     items = [item if item is not None else loaded[event_id] for _start, event_id, item in window]
     return Page(items=items, page=page, per_page=per_page, total=total)
+
+
+def events_after(session: Session, filters: EventFilter, after: datetime,
+                 before: datetime | None, past: tuple[datetime, int] | None, limit: int) -> list:
+    """Public events (top level) meeting `filters` that end after `after` and
+    start before `before`, by start, from just after the cursor `past`: a
+    page of the public API, with what its items show (recommendations too)."""
+    return upcoming(session, _filter_conditions(filters), after, before, limit=limit,
+                    past=past, options=(*_listing_options(), selectinload(Event.recommendations)))
 
 
 def events_by_day(

@@ -416,7 +416,7 @@ def _labels() -> dict[str, str]:
     }
 
 
-class _Writer:
+class EventWriter:
     """Writes the VEVENTs of one calendar.
 
     Everything that many events share is prepared once: the labels in the
@@ -655,7 +655,7 @@ def build_calendar(
     method = Method(method)
     if method is not Method.PUBLISH and not organizer:
         raise ValueError(f"METHOD:{method} needs an organizer (RFC 5546)")
-    writer = _Writer(site_url, zone, method, organizer)
+    writer = EventWriter(site_url, zone, method, organizer)
     calendar = FeedCalendar()
     calendar.add("PRODID", PRODID)
     calendar.add("VERSION", "2.0")
