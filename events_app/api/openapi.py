@@ -79,18 +79,23 @@ PROBLEM = "application/problem+json"
 
 
 def document(operations: list[Operation], *, site_url: str, languages: list[str],
-             version: str) -> dict:
-    """The OpenAPI 3.1 document of `operations`."""
+             version: str, examples: dict[str, str] | None = None) -> dict:
+    """The OpenAPI 3.1 document of `operations`; `examples`: a value of a path
+    parameter that exists now (an upcoming event's slug), for readers and testers."""
+    examples = {name: value for name, value in (examples or {}).items() if value}
     models = {op.answer for op in operations} | {schemas.Problem}
     _keys, definitions = models_json_schema(
         [(model, "serialization") for model in sorted(models, key=lambda m: m.__name__)],
         ref_template=REF)
     paths: dict = {}
     for op in operations:
-        parameters = [
-            {"name": name, "in": "path", "required": True, "description": description, "schema": schema}
-            for name, (description, schema) in op.path_parameters.items()
-        ]
+        parameters = []
+        for name, (description, schema) in op.path_parameters.items():
+            parameter = {"name": name, "in": "path", "required": True, "description": description,
+                         "schema": schema}
+            if name in examples:
+                parameter["examples"] = {"current": {"value": examples[name]}}
+            parameters.append(parameter)
         parameters += _query_parameters(op.query, languages)
         parameters.append({
             "name": "If-None-Match", "in": "header", "required": False,
@@ -106,6 +111,9 @@ def document(operations: list[Operation], *, site_url: str, languages: list[str]
         }
         if op.path_parameters:
             responses["404"] = _response("There is no such thing.", schemas.Problem, PROBLEM)
+        elif {"council", "theme"} & set(op.query.model_fields):
+            responses["404"] = _response("No Sub-council or theme has the slug given.",
+                                         schemas.Problem, PROBLEM)
         paths[op.path] = {"get": {
             "operationId": op.name,
             "tags": [op.tag],

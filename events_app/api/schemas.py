@@ -234,7 +234,8 @@ class EventQuery(Query):
         default=None, description="Held in or interpreted into this language (ISO 639, e.g. ar).")
     from_: date | None = Field(default=None, alias="from", description="From this day (site's time zone); default: now.")
     to: date | None = Field(default=None, description="Up to the end of this day (site's time zone).")
-    q: Annotated[str, Field(max_length=200)] | None = Field(
+    # No NUL: the site refuses it in any address (PostgreSQL refuses it in a query).
+    q: Annotated[str, Field(max_length=200, pattern=r"^[^\x00]*$")] | None = Field(
         default=None, description="Words, each in the title, summary or description, in any language.")
     cursor: Annotated[str, Field(pattern=CURSOR)] | None = Field(
         default=None, description="Where the previous page ended (from its `next`).")

@@ -11,7 +11,6 @@ from datetime import date, datetime, time, timezone
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from flask_babel import force_locale
 from sqlalchemy import select
 from sqlalchemy.orm import Session as DbSession
 from sqlalchemy.orm import selectinload
@@ -36,6 +35,10 @@ class BadQuery(ValueError):
     def __init__(self, errors: dict[str, str]):
         super().__init__(errors)
         self.errors = errors
+
+
+class UnknownFilter(BadQuery):
+    """A well-formed filter naming no Sub-council or theme there is (a 404)."""
 
 
 @dataclass
@@ -156,22 +159,22 @@ def _event_fields(event, seats, now: datetime, language: str, zone: ZoneInfo, li
 # --- events -------------------------------------------------------------------
 
 
-def encode_cursor(item) -> str:
-    start = item.start_dt.astimezone(timezone.utc)
-    micros = (start - datetime(1970, 1, 1, tzinfo=timezone.utc)) // _MICROSECOND
-    return f"{micros}-{item.id}"
-
-
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 _MICROSECOND = datetime.resolution
+_LAST_MICROS = (datetime.max.replace(tzinfo=timezone.utc) - _EPOCH) // _MICROSECOND
+# Ids are INTEGER columns: a larger id in a cursor means "after every id".
+_LAST_ID = 2**31 - 1
+
+
+def encode_cursor(item) -> str:
+    """Where a page ended: the last item's start (µs since 1970, UTC) and id."""
+    return f"{(item.start_dt.astimezone(timezone.utc) - _EPOCH) // _MICROSECOND}-{item.id}"
 
 
 def decode_cursor(cursor: str) -> tuple[datetime, int]:
-    micros, event_id = cursor.split("-")
-    try:
-        start = datetime(1970, 1, 1, tzinfo=timezone.utc) + int(micros) * _MICROSECOND
-    except OverflowError:
-        raise BadQuery({"cursor": "not a cursor this API gave"}) from None
-    return start, int(event_id)
+    """A cursor's (start, id); one beyond every event reads as the end of time."""
+    micros, event_id = (int(part) for part in cursor.split("-"))
+    return _EPOCH + min(micros, _LAST_MICROS) * _MICROSECOND, min(event_id, _LAST_ID)
 
 
 def _known(session: DbSession, model, slug: str | None, name: str, errors: dict) -> None:
@@ -179,21 +182,24 @@ def _known(session: DbSession, model, slug: str | None, name: str, errors: dict)
         errors[name] = f"there is no {name} {slug!r}"
 
 
+def _check_known(session: DbSession, council: str | None, theme: str | None = None) -> None:
+    errors: dict[str, str] = {}
+    _known(session, SubCouncil, council, "council", errors)
+    _known(session, ThemeModel, theme, "theme", errors)
+    if errors:
+        raise UnknownFilter(errors)
+
+
 def event_list(session: DbSession, query: schemas.EventQuery, now: datetime, language: str,
                zone: ZoneInfo, links: Links, next_url) -> schemas.EventList:
     """A page of public events (top level) by start; `next_url(cursor)` makes the next page's address."""
-    errors: dict[str, str] = {}
-    _known(session, SubCouncil, query.council, "council", errors)
-    _known(session, ThemeModel, query.theme, "theme", errors)
-    if query.from_ and query.to and query.to < query.from_:
-        errors["to"] = "before from"
     past = decode_cursor(query.cursor) if query.cursor else None
-    if errors:
-        raise BadQuery(errors)
+    _check_known(session, query.council, query.theme)
     filters = events.EventFilter(council=query.council, theme=query.theme, kind=query.kind,
                                  language=query.language, words=events.search_words(query.q))
     after = _day_start(query.from_, zone) if query.from_ else now
-    before = local_day_bounds(query.to, zone)[1] if query.to else None
+    # The end of `to`; the last day there is has no end to compute: no bound.
+    before = local_day_bounds(query.to, zone)[1] if query.to and query.to < date.max else None
     found = events.events_after(session, filters, after, before, past, query.limit + 1)
     page, more = found[:query.limit], len(found) > query.limit
     seats = registrations.seats(session, page)
@@ -204,10 +210,7 @@ def event_list(session: DbSession, query: schemas.EventQuery, now: datetime, lan
 
 
 def _day_start(day: date, zone: ZoneInfo) -> datetime:
-    try:
-        return local_to_utc(datetime.combine(day, time.min), zone)
-    except OverflowError:
-        raise BadQuery({"from": "out of range"}) from None
+    return local_to_utc(datetime.combine(day, time.min), zone)
 
 
 def event_detail(session: DbSession, slug: str, now: datetime, language: str, zone: ZoneInfo,
@@ -217,8 +220,7 @@ def event_detail(session: DbSession, slug: str, now: datetime, language: str, zo
         return None
     sessions = event.public_sessions
     seats = registrations.seats(session, [event, *sessions])
-    with force_locale(language):
-        dates = recurrence.recurrence(event, now, limit=NEXT_DATES)
+    dates = recurrence.recurrence(event, now, limit=NEXT_DATES)
     description = event.localized("description", language)
     return schemas.EventDetail(
         **_event_fields(event, seats, now, language, zone, links),
@@ -228,10 +230,18 @@ def event_detail(session: DbSession, slug: str, now: datetime, language: str, zo
         interpretation=optional_text(event.localized("interpretation_notes", language)),
         childcare=optional_text(event.localized("childcare_notes", language)),
         part_of=event.parent.slug if event.parent is not None else None,
-        next_dates=[moment(start, zone) for start in dates.upcoming] if dates else [],
+        next_dates=[moment(start, zone) for start in dates.next_starts] if dates else [],
         sessions=[schemas.Session(**_event_fields(item, seats, now, language, zone, links))
                   for item in sessions],
     )
+
+
+def examples(session: DbSession, now: datetime) -> dict[str, str | None]:
+    """An upcoming event's slug and a recommendation's code, for the description's examples."""
+    upcoming = events.events_after(session, events.EventFilter(), now, None, None, 1)
+    code = session.scalar(select(RecommendationModel.code)
+                          .order_by(RecommendationModel.position, RecommendationModel.code).limit(1))
+    return {"slug": upcoming[0].slug if upcoming else None, "code": code}
 
 
 # --- Sub-councils, themes, recommendations --------------------------------------
@@ -294,10 +304,7 @@ def _recommendations(session: DbSession, conditions: list, language: str, zone: 
 
 def recommendation_list(session: DbSession, query: schemas.RecommendationQuery, language: str,
                         zone: ZoneInfo, links: Links) -> schemas.RecommendationList:
-    errors: dict[str, str] = {}
-    _known(session, SubCouncil, query.council, "council", errors)
-    if errors:
-        raise BadQuery(errors)
+    _check_known(session, query.council)
     conditions = []
     if query.council:
         conditions.append(SubCouncil.slug == query.council)

@@ -99,16 +99,16 @@ def _parse(model: type[schemas.Query]) -> schemas.Query:
 
 
 def _etag(body: bytes) -> str:
-    return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+    return hashlib.sha256(body).hexdigest()[:32]  # strong: the same bytes
 
 
 def _answer(entry: Entry) -> Response:
-    response = Response(status=304)
-    if entry.etag not in request.if_none_match.as_set() and not request.if_none_match.star_tag:
-        response = Response(entry.body, status=entry.status, mimetype=entry.mimetype)
-    else:
+    if request.if_none_match.contains(entry.etag):
+        response = Response(status=304)
         del response.headers["Content-Type"]
-    response.headers["ETag"] = entry.etag
+    else:
+        response = Response(entry.body, status=entry.status, mimetype=entry.mimetype)
+    response.set_etag(entry.etag)
     response.headers["Cache-Control"] = f"public, max-age={MAX_AGE}"
     return response
 
@@ -140,6 +140,8 @@ def api_operation(rule: str, *, name: str, summary: str, description: str,
             if entry is None:
                 try:
                     found = view(parsed, **kwargs)
+                except services.UnknownFilter as unknown:
+                    return problem(404, "Not found", "No Sub-council or theme has this slug.", unknown.errors)
                 except services.BadQuery as bad:
                     return problem(400, "Bad query", "A parameter is not understood.", bad.errors)
                 if found is None:
@@ -230,10 +232,15 @@ def recommendation(_query, code: str):
     return services.recommendation_detail(db.session, code, language, zone, links)
 
 
+def _description() -> dict:
+    return document(OPERATIONS, site_url=current_app.config["SITE_URL"],
+                    languages=list(site_languages()), version=VERSION,
+                    examples=services.examples(db.session, now_utc()))
+
+
 @bp.get(PREFIX + "/openapi.json")
 def openapi():
-    spec = document(OPERATIONS, site_url=current_app.config["SITE_URL"],
-                    languages=list(site_languages()), version=VERSION)
+    spec = _description()
     response = current_app.json.response(spec)
     response.headers["Cache-Control"] = f"public, max-age={MAX_AGE}"
     return response
@@ -249,6 +256,5 @@ def unknown(_anything: str = ""):
 @bp.get("/api")
 def documentation():
     """The API's documentation page, made from the same description."""
-    spec = document(OPERATIONS, site_url=current_app.config["SITE_URL"],
-                    languages=list(site_languages()), version=VERSION)
+    spec = _description()
     return render_template("api/documentation.html", spec=spec)

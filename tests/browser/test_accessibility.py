@@ -30,6 +30,9 @@ PAGES = [
     ("subscribe-check-mail", "/subscribe/check-your-mail", 200),
     ("unknown-subscription", "/subscriptions/no-such-link", 404),
     ("not-found", "/events/no-such-event", 404),
+    ("share", "/share?council=health-and-wellbeing&kind=workshop", 200),
+    ("embed", "/embed/events?limit=5", 200),
+    ("api-documentation", "/api", 200),
 ]
 
 
