@@ -137,7 +137,7 @@ def register_extensions(app: Flask) -> None:
 
 
 # Everything a page loads comes from this site: no inline script or style,
-# no other origin; no site may frame a page (a future embeddable list opts
+# no other origin; no site may frame a page (the embeddable list, /embed/events, opts
 # out on its own route).
 CONTENT_SECURITY_POLICY = {
     "default-src": "'self'",

@@ -14,12 +14,14 @@ from datetime import timedelta
 from functools import wraps
 
 from flask import Blueprint, Response, current_app, render_template, request, url_for
+from flask_babel import ngettext
 from pydantic import BaseModel, ValidationError
 from werkzeug.exceptions import HTTPException
 
 from ..extensions import db, limiter
 from ..i18n import current_language, site_languages
 from ..pagecache import Entry, content_version
+from ..templating import list_separator
 from ..timeutil import now_utc, site_zone
 from . import schemas, services
 from .openapi import Operation, document
@@ -253,8 +255,28 @@ def unknown(_anything: str = ""):
                    url_for("api.openapi"))
 
 
+def rate_limit_text(setting: str) -> str:
+    """`API_RATE_LIMIT` in the reader's language: "300 requests a minute, 5,000 an hour"."""
+    from limits import parse_many
+
+    words = {
+        "second": lambda n: ngettext("%(num)d request a second", "%(num)d requests a second", n),
+        "minute": lambda n: ngettext("%(num)d request a minute", "%(num)d requests a minute", n),
+        "hour": lambda n: ngettext("%(num)d request an hour", "%(num)d requests an hour", n),
+        "day": lambda n: ngettext("%(num)d request a day", "%(num)d requests a day", n),
+    }
+    try:
+        items = parse_many(setting)
+    except ValueError:
+        return setting
+    if any(item.multiples != 1 or item.GRANULARITY.name not in words for item in items):
+        return setting  # "5 per 2 minutes": said as configured
+    return list_separator().join(
+        words[item.GRANULARITY.name](item.amount) for item in items)
+
+
 @bp.get("/api")
 def documentation():
     """The API's documentation page, made from the same description."""
-    spec = _description()
-    return render_template("api/documentation.html", spec=spec)
+    return render_template("api/documentation.html", spec=_description(),
+                           rate_limit=rate_limit_text(current_app.config["API_RATE_LIMIT"]))

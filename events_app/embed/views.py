@@ -3,6 +3,7 @@ the one route any site may frame; `/share`: where a partner picks the
 filters and copies the `<iframe>`, the feeds' and the API's addresses.
 """
 from flask import Blueprint, current_app, render_template, request
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..councils.models import SubCouncil, Theme
@@ -26,7 +27,8 @@ def _form() -> tuple[EmbedForm, bool]:
         db.session.scalars(select(Theme).order_by(Theme.position)),
         [(code, language_name(code)) for code in event_language_codes()],
     )
-    form.lang.choices = [("", "—"), *[(choice.value, choice.label) for choice in language_choices()]]
+    form.lang.choices = [("", _("Each reader's own")),
+                         *[(choice.value, choice.label) for choice in language_choices()]]
     return form, form.validate()
 
 
@@ -59,9 +61,12 @@ def share():
     form, valid = _form()
     site_url = current_app.config["SITE_URL"]
     chosen = form.filters() if valid else {}
+    limit = form.limit.data or EMBED_LIMIT
+    # No language chosen: the list and the API follow each reader's browser;
+    # a feed reader or calendar sends none, so feeds take the page's language.
+    chosen_language = {"lang": form.lang.data} if valid and form.lang.data else {}
     language = form.lang.data or current_language()
-    embed_values = {**chosen, "limit": form.limit.data or EMBED_LIMIT, "lang": language}
-    embed_url = absolute_url(site_url, "embed.events_list", **embed_values)
+    embed_url = absolute_url(site_url, "embed.events_list", **chosen, limit=limit, **chosen_language)
     feeds = []
     scopes = [(Scope.ALL, None)] if not chosen else [(Scope(name), value) for name, value in chosen.items()]
     for scope, key in scopes:
@@ -74,7 +79,6 @@ def share():
             "atom": absolute_url(site_url, endpoint.replace("ical.", "atom."), **values, lang=language),
             "ics": absolute_url(site_url, endpoint, **values, lang=language),
         })
-    api_url = absolute_url(site_url, "api.events", **chosen, limit=form.limit.data or EMBED_LIMIT,
-                           lang=language)
+    api_url = absolute_url(site_url, "api.events", **chosen, limit=limit, **chosen_language)
     return render_template("embed/share.html", form=form, valid=valid, embed_url=embed_url,
                            feeds=feeds, api_url=api_url), 200 if valid else 400

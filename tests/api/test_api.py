@@ -331,5 +331,14 @@ def test_the_documentation_page_is_made_from_the_description(client, world):
     assert "/api/v1/openapi.json" in page
     french = get(client, "/api?lang=fr").get_data(as_text=True)
     assert '<html lang="fr" dir="ltr">' in french
-    # The reference, in English like the description, says so to screen readers.
-    assert '<div lang="en" dir="ltr" class="api-reference">' in french
+    assert "Paramètre" in french
+    # The descriptions, in English like the OpenAPI document, say so to screen readers.
+    assert '<p lang="en" dir="ltr">A published or cancelled event (or session)' in french
+
+
+def test_the_rate_limit_is_said_in_the_readers_language(app):
+    from events_app.api.views import rate_limit_text
+
+    with app.test_request_context("/api?lang=fr"):
+        assert rate_limit_text("300 per minute;5000 per hour") == "300 requêtes par minute, 5000 requêtes par heure"
+        assert rate_limit_text("5 per 2 minutes") == "5 per 2 minutes"

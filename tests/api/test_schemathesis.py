@@ -66,18 +66,21 @@ def live_api(tmp_path_factory):
 SCHEMATHESIS = Path(sys.executable).with_name("schemathesis")
 
 
-def run_schemathesis(url: str, *options: str) -> subprocess.CompletedProcess:
+def run_schemathesis(url: str, workdir: Path, *options: str) -> subprocess.CompletedProcess:
+    """Its command, run in `workdir`: it keeps a cache of crashes where it runs,
+    which must neither land in the repository nor replay an older run's."""
     return subprocess.run(
         [str(SCHEMATHESIS), "run", url, "--checks", "all", "--mode", "all",
          "--max-examples", "60", "--seed", "20261124", "--generation-database", "none",
          "--workers", "1", "--no-color", "--request-timeout", "30", *options],
-        capture_output=True, text=True, timeout=900, env={**os.environ, "SCHEMATHESIS_HOOKS": ""},
+        capture_output=True, text=True, timeout=900, cwd=workdir,
+        env={**os.environ, "SCHEMATHESIS_HOOKS": ""},
     )
 
 
-def test_schemathesis_finds_nothing(live_api):
+def test_schemathesis_finds_nothing(live_api, tmp_path):
     """Every operation, valid and invalid requests (`--mode all`), every check."""
-    found = run_schemathesis(f"{live_api}/api/v1/openapi.json")
+    found = run_schemathesis(f"{live_api}/api/v1/openapi.json", tmp_path)
     assert found.returncode == 0, found.stdout[-20000:] + found.stderr[-5000:]
     # It really tested the six operations (not an empty description).
     assert "6 selected" in found.stdout or "6 total" in found.stdout, found.stdout[-3000:]
@@ -96,6 +99,6 @@ def test_schemathesis_can_fail(live_api, tmp_path):
     detail["required"].append("id")
     wrong = tmp_path / "wrong.json"
     wrong.write_text(json.dumps(spec))
-    found = run_schemathesis(str(wrong), "--url", live_api, "--include-path", "/api/v1/events/{slug}",
+    found = run_schemathesis(str(wrong), tmp_path, "--url", live_api, "--include-path", "/api/v1/events/{slug}",
                              "--max-examples", "5")
     assert found.returncode != 0, found.stdout[-3000:]

@@ -83,3 +83,15 @@ def test_the_share_page_writes_the_snippet_feeds_and_api_for_the_choice(client, 
     for url in [preview["src"], *values.values()]:
         assert client.get(url.removeprefix("http://events.test")).status_code == 200, url
     assert client.get("/share?limit=500").status_code == 400
+
+
+def test_without_a_language_the_list_follows_each_readers_browser(client, events):
+    html = parse(client.get("/share?council=health").get_data(as_text=True))
+    preview = html.one("iframe", class_="embed-preview")
+    assert preview["src"] == "http://events.test/embed/events?council=health&limit=10"
+    values = {field["id"]: field["value"] for field in html.find_all("input") if field.attrs.get("readonly") is not None}
+    assert values["api-url"] == "http://events.test/api/v1/events?council=health&limit=10"
+    # Feed readers send no language: the feeds keep the page's.
+    assert values["atom-1"] == "http://events.test/feeds/councils/health.atom?lang=en"
+    arabic = parse(client.get("/embed/events?council=health", headers={"Accept-Language": "ar"}).get_data(as_text=True))
+    assert arabic.one("html")["lang"] == "ar"
