@@ -153,6 +153,8 @@ def remember_locale(response):
         asked in current_app.config["LANGUAGES"]
         and request.cookies.get(LANG_COOKIE) != asked
         and response.mimetype == "text/html"
+        # The framed list's language is the framing page's choice, not the reader's.
+        and request.blueprint != "embed"
     ):
         response.set_cookie(
             LANG_COOKIE, asked, max_age=365 * 24 * 3600, samesite="Lax", httponly=True,

@@ -27,7 +27,21 @@ class EmbedForm(FlaskForm):
 
     set_filter_choices = EventFilterForm.set_choices
 
+    def language_field(self):
+        return self.lang
+
     def filters(self) -> dict:
         """The filters chosen, by their names in the addresses."""
         return {name: getattr(self, name).data for name in ("council", "theme", "kind", "language")
                 if getattr(self, name).data}
+
+
+class ShareForm(EmbedForm):
+    """The share page's choices: the list's language has a name of its own,
+    as `?lang=` chooses the language of the share page itself."""
+
+    lang = None
+    list_language = SelectField(_l("Language of the list"), validators=[Optional()], validate_choice=True)
+
+    def language_field(self):
+        return self.list_language

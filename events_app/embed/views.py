@@ -14,21 +14,21 @@ from ..ical.services import absolute_url, find_feed, Scope
 from ..pagecache import cached_page
 from ..registrations import services as registrations
 from ..timeutil import now_utc
-from .forms import EMBED_LIMIT, EmbedForm
+from .forms import EMBED_LIMIT, EmbedForm, ShareForm
 
 bp = Blueprint("embed", __name__)
 
 
 
-def _form() -> tuple[EmbedForm, bool]:
-    form = EmbedForm(formdata=request.args)
+def _form(form_class=EmbedForm) -> tuple[EmbedForm, bool]:
+    form = form_class(formdata=request.args)
     form.set_filter_choices(
         db.session.scalars(select(SubCouncil).order_by(SubCouncil.position, SubCouncil.name)),
         db.session.scalars(select(Theme).order_by(Theme.position)),
         [(code, language_name(code)) for code in event_language_codes()],
     )
-    form.lang.choices = [("", _("Each reader's own")),
-                         *[(choice.value, choice.label) for choice in language_choices()]]
+    form.language_field().choices = [("", _("Each reader's own")),
+                                     *[(choice.value, choice.label) for choice in language_choices()]]
     return form, form.validate()
 
 
@@ -58,14 +58,14 @@ def events_list():
 
 @bp.get("/share")
 def share():
-    form, valid = _form()
+    form, valid = _form(ShareForm)
     site_url = current_app.config["SITE_URL"]
     chosen = form.filters() if valid else {}
     limit = form.limit.data or EMBED_LIMIT
     # No language chosen: the list and the API follow each reader's browser;
     # a feed reader or calendar sends none, so feeds take the page's language.
-    chosen_language = {"lang": form.lang.data} if valid and form.lang.data else {}
-    language = form.lang.data or current_language()
+    chosen_language = {"lang": form.list_language.data} if valid and form.list_language.data else {}
+    language = form.list_language.data or current_language()
     embed_url = absolute_url(site_url, "embed.events_list", **chosen, limit=limit, **chosen_language)
     feeds = []
     scopes = [(Scope.ALL, None)] if not chosen else [(Scope(name), value) for name, value in chosen.items()]

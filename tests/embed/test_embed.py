@@ -66,7 +66,7 @@ def test_a_wrong_address_says_so_in_the_frame(client, events, query):
 
 
 def test_the_share_page_writes_the_snippet_feeds_and_api_for_the_choice(client, events):
-    response = client.get("/share?council=health&kind=workshop&limit=5&lang=fr")
+    response = client.get("/share?council=health&kind=workshop&limit=5&list_language=fr")
     assert response.status_code == 200
     html = parse(response.get_data(as_text=True))
     snippet = html.one("textarea", id="embed-snippet").text
@@ -83,6 +83,10 @@ def test_the_share_page_writes_the_snippet_feeds_and_api_for_the_choice(client, 
     for url in [preview["src"], *values.values()]:
         assert client.get(url.removeprefix("http://events.test")).status_code == 200, url
     assert client.get("/share?limit=500").status_code == 400
+    # The page itself stays in the reader's language; nothing remembers French.
+    assert html.one("html")["lang"] == "en"
+    assert "Set-Cookie" not in client.get("/embed/events?lang=ar").headers
+    assert parse(client.get("/events").get_data(as_text=True)).one("html")["lang"] == "en"
 
 
 def test_without_a_language_the_list_follows_each_readers_browser(client, events):
