@@ -144,3 +144,42 @@ def document(operations: list[Operation], *, site_url: str, languages: list[str]
         "paths": paths,
         "components": {"schemas": definitions.get("$defs", {})},
     }
+
+
+def type_text(schema: dict) -> str:
+    """A JSON Schema's type in a few words, for the documentation page:
+    "string (date-time)", "Moment or null", "list of ThemeRef"."""
+    if "$ref" in schema:
+        return schema["$ref"].rsplit("/", 1)[-1]
+    if "anyOf" in schema:
+        options = [type_text(option) for option in schema["anyOf"]]
+        return " or ".join(options)
+    if "enum" in schema:
+        return "one of " + ", ".join(str(value) for value in schema["enum"])
+    if "const" in schema:
+        return repr(schema["const"])
+    kind = schema.get("type", "any")
+    if kind == "array":
+        return "list of " + type_text(schema.get("items", {}))
+    if kind == "object" and "additionalProperties" in schema:
+        return "map of " + type_text(schema["additionalProperties"])
+    if schema.get("format"):
+        return f"{kind} ({schema['format']})"
+    return str(kind)
+
+
+def readable_schemas(spec: dict) -> list[dict]:
+    """Every schema of the document as rows (field, type, required, meaning)."""
+    found = []
+    for name, schema in sorted(spec["components"]["schemas"].items()):
+        required = set(schema.get("required", ()))
+        found.append({
+            "name": name,
+            "description": schema.get("description", ""),
+            "fields": [
+                {"name": field, "type": type_text(value), "required": field in required,
+                 "description": value.get("description", "")}
+                for field, value in schema.get("properties", {}).items()
+            ],
+        })
+    return found

@@ -24,7 +24,7 @@ from ..pagecache import Entry, content_version
 from ..templating import list_separator
 from ..timeutil import now_utc, site_zone
 from . import schemas, services
-from .openapi import Operation, document
+from .openapi import Operation, document, readable_schemas
 
 bp = Blueprint("api", __name__)
 
@@ -278,5 +278,6 @@ def rate_limit_text(setting: str) -> str:
 @bp.get("/api")
 def documentation():
     """The API's documentation page, made from the same description."""
-    return render_template("api/documentation.html", spec=_description(),
+    spec = _description()
+    return render_template("api/documentation.html", spec=spec, schemas=readable_schemas(spec),
                            rate_limit=rate_limit_text(current_app.config["API_RATE_LIMIT"]))

@@ -329,6 +329,10 @@ def test_the_documentation_page_is_made_from_the_description(client, world):
     page = get(client, "/api").get_data(as_text=True)
     assert "GET /api/v1/events/{slug}" in page
     assert "/api/v1/openapi.json" in page
+    # What each answer holds, from the same schemas.
+    assert 'id="schema-EventDetail"' in page
+    assert '<th scope="row"><code dir="ltr">next_dates</code></th>' in page
+    assert "list of Moment" in page and "Text or null" in page
     french = get(client, "/api?lang=fr").get_data(as_text=True)
     assert '<html lang="fr" dir="ltr">' in french
     assert "Paramètre" in french
