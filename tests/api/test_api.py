@@ -2,14 +2,15 @@
 events with filters and cursors, one event, Sub-councils, themes and
 recommendations; in every language; cacheable; open to any origin; and
 never a word of anyone's personal data."""
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
 from events_app.extensions import db, limiter
 from events_app.registrations.services import register
 
-from conftest import NOW
+# The suite's moment (tests/conftest.py's clock fixture pins the app to it).
+NOW = datetime(2026, 11, 24, 14, 0, tzinfo=timezone.utc)
 
 
 @pytest.fixture

@@ -13,11 +13,14 @@ import os
 import subprocess
 import sys
 import threading
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
 
-from conftest import DEMO_NOW, NOW, Clock
+# The suite's moment, as tests/conftest.py pins it, and the demo seeded for it.
+NOW = datetime(2026, 11, 24, 14, 0, tzinfo=timezone.utc)
+DEMO_NOW = datetime.fromisoformat("2026-11-24T09:00:00-05:00")
 
 
 @pytest.fixture(scope="module")
@@ -35,16 +38,16 @@ def live_api(tmp_path_factory):
 
     given = TEST_DATABASE_URL or f"sqlite:///{tmp_path_factory.mktemp('api-db') / 'api.db'}"
     with run_database(given, "api") as url, pytest.MonkeyPatch.context() as patch:
-        clock = Clock(NOW)
+        def clock():
+            return NOW
+
         for name, module in list(sys.modules.items()):
             if name.startswith("events_app") and getattr(module, "now_utc", None) is timeutil.now_utc:
                 patch.setattr(module, "now_utc", clock)
         app = create_app(config_for(url))
         with app.app_context():
             db.create_all()
-            from datetime import datetime
-
-            seed_demo(datetime.fromisoformat(DEMO_NOW))
+            seed_demo(DEMO_NOW)
             db.session.commit()
         server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietHandler)
         app.config["SITE_URL"] = f"http://127.0.0.1:{server.server_port}"

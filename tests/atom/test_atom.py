@@ -1,6 +1,6 @@
 """Atom feeds as a feed reader reads them: valid (feedparser, no warning),
 newest change first, in the reader's language, cached with a validator."""
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
 import feedparser
 import pytest
@@ -8,7 +8,8 @@ import pytest
 from events_app.extensions import db
 from events_app.registrations.services import register
 
-from conftest import NOW
+# The suite's moment (tests/conftest.py's clock fixture pins the app to it).
+NOW = datetime(2026, 11, 24, 14, 0, tzinfo=timezone.utc)
 
 
 @pytest.fixture

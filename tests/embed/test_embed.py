@@ -1,11 +1,12 @@
 """The embeddable events list and the share page that writes its snippet."""
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
 from htmltools import parse
 
-from conftest import NOW
+# The suite's moment (tests/conftest.py's clock fixture pins the app to it).
+NOW = datetime(2026, 11, 24, 14, 0, tzinfo=timezone.utc)
 
 
 @pytest.fixture
