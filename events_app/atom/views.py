@@ -11,6 +11,7 @@ from flask import Blueprint, Response, current_app, request
 from flask_babel import gettext as _
 
 from ..extensions import db
+from ..httputil import GZIP, gzipped, wants_gzip
 from ..i18n import select_locale
 from ..ical import services
 from ..ical.services import Scope, Validator
@@ -44,7 +45,9 @@ def _serve(scope: Scope, key: str | None = None) -> Response:
     if found is None:
         return _not_found()
     feed, calendar_validator = found
-    validator = _atom_validator(calendar_validator)
+    atom_validator = _atom_validator(calendar_validator)
+    compress = wants_gzip()
+    validator = atom_validator.gzip if compress else atom_validator
     if request.if_none_match.contains(validator.etag) or (
             validator.last_modified is not None and request.if_modified_since is not None
             and not request.if_none_match and validator.last_modified <= request.if_modified_since):
@@ -52,7 +55,7 @@ def _serve(scope: Scope, key: str | None = None) -> Response:
         del response.headers["Content-Type"]
         return _headers(response, validator)
     cache = services.body_cache()
-    body = cache.get(validator.etag)
+    body = cache.get(atom_validator.etag)
     if body is None:
         endpoint, values = feed.endpoint
         page_values = {} if scope is Scope.ALL else {str(scope): key}
@@ -62,8 +65,12 @@ def _serve(scope: Scope, key: str | None = None) -> Response:
                                            lang=language),
             page_url=services.absolute_url(site_url, "events.index", **page_values, lang=language),
             site_url=site_url, zone=site_zone())
-        cache.put(validator.etag, body)
-    return _headers(Response(body, mimetype=ATOM), validator)
+        cache.put(atom_validator.etag, body)
+    if not compress:
+        return _headers(Response(body, mimetype=ATOM), validator)
+    response = _headers(Response(gzipped(body, atom_validator.etag, cache), mimetype=ATOM), validator)
+    response.headers["Content-Encoding"] = GZIP
+    return response
 
 
 def _headers(response: Response, validator: Validator) -> Response:
@@ -71,7 +78,7 @@ def _headers(response: Response, validator: Validator) -> Response:
     if validator.last_modified is not None:
         response.headers["Last-Modified"] = validator.last_modified_header
     response.headers["Cache-Control"] = f"public, max-age={MAX_AGE}"
-    response.headers["Vary"] = "Accept-Language, Cookie"
+    response.headers["Vary"] = "Accept-Encoding, Accept-Language, Cookie"
     # Feed readers on the web (and the immigration portal's pages) may read it.
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response

@@ -134,6 +134,11 @@ class Validator:
     def last_modified_header(self) -> str | None:
         return http_date(self.last_modified) if self.last_modified is not None else None
 
+    @cached_property
+    def gzip(self) -> "Validator":
+        """The same content gzipped: other bytes, so another (strong) ETag."""
+        return Validator(f"{self.etag}-gzip", self.last_modified)
+
 
 # ---------------------------------------------------------------------------
 # Which feed

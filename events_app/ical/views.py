@@ -1,7 +1,8 @@
 """Calendar feeds, single-event files and the subscribe page, over HTTP.
 
-The body of a calendar is exactly the builder's bytes (text/calendar, CRLF,
-no compression). A conditional request whose validator still matches gets a
+The body of a calendar is exactly the builder's bytes (text/calendar, CRLF);
+a feed goes gzipped, compressed once per build, to a client that asks for it
+(with its own ETag), and never to one that does not. A conditional request whose validator still matches gets a
 304 from one aggregate query (or none, while this process still trusts the
 validator it read a moment ago), without the calendar being built. An unknown
 feed or event is a plain-text 404: a calendar app shows that text, never an
@@ -12,6 +13,7 @@ from flask_babel import gettext as _
 from werkzeug.http import is_resource_modified
 
 from ..extensions import db
+from ..httputil import GZIP, gzipped, wants_gzip
 from ..i18n import current_language, select_locale
 from ..timeutil import now_utc, site_zone
 from . import services
@@ -40,8 +42,9 @@ def _with_validators(response: Response, validator: services.Validator) -> Respo
     if validator.last_modified is not None:
         headers["Last-Modified"] = validator.last_modified_header
     headers["Cache-Control"] = f"public, max-age={MAX_AGE}"
-    # The calendar's name and labels are in the reader's language.
-    headers["Vary"] = "Accept-Language, Cookie"
+    # The calendar's name and labels are in the reader's language; feeds
+    # come gzipped to a client that asks.
+    headers["Vary"] = "Accept-Encoding, Accept-Language, Cookie"
     return response
 
 
@@ -71,10 +74,16 @@ def _serve_feed(scope: Scope, key: str | None = None) -> Response:
     if found is None:
         return _not_found(_("There is no such calendar."))
     feed, validator = found
-    if _unchanged(validator):
-        return _not_modified(validator)
+    compress = wants_gzip()
+    answered = validator.gzip if compress else validator
+    if _unchanged(answered):
+        return _not_modified(answered)
     body = services.feed_body(db.session, feed, now, validator, _site_url(), site_zone())
-    return _calendar(body, validator)
+    if not compress:
+        return _calendar(body, validator)
+    response = _calendar(gzipped(body, validator.etag, services.body_cache()), answered)
+    response.headers["Content-Encoding"] = GZIP
+    return response
 
 
 @bp.get("/calendar.ics")
