@@ -10,7 +10,7 @@ from .subscriptions.models import DigestSend, Subscription  # noqa: F401
 from .reports.models import PublishedReport  # noqa: F401
 from .councils.models import recommendation_themes  # noqa: E402
 from .events.models import event_recommendations, event_themes  # noqa: E402
-from .pagecache import site_state, track_public_content, track_public_counts  # noqa: E402,F401
+from .pagecache import event_seat_state, site_state, track_public_content, track_seats  # noqa: E402,F401
 
 # What the public pages show: a change to any of it makes cached pages stale.
 track_public_content(
@@ -18,5 +18,5 @@ track_public_content(
     Event.__table__, recommendation_themes, event_themes, event_recommendations,
     PublishedReport.__table__,
 )
-# Event pages show the places left.
-track_public_counts(Registration.__table__)
+# Event pages (and lists with places) show the places left of their events.
+track_seats(Registration.__table__, "event_id")

@@ -3,22 +3,31 @@ database before every use.
 
 Any change to public content (events, venues, Sub-councils, themes,
 recommendations) bumps one counter, `site_state.content_version`, in the
-same transaction as the change. A cached page is served only while the
-counter is unchanged, so every process sees an edit made by any other at
-its next request, at the cost of one single-row query. Pages also depend
-on the clock ("upcoming", "already taken place"): an entry lives at most
-`PAGE_CACHE_SECONDS`.
+same transaction as the change. A registration does not: it bumps the
+version of its event's places only (`event_seat_state`, a row per event),
+and a page is made stale by it only if it shows that event's places — the
+event's page, its meeting's page, a list of events with their places. While
+a page is rendered for the cache, `record_seats` (called by the one function
+that counts places, `registrations.services.seats`) notes whose places it
+shows; the entry keeps those events and the sum of their versions.
+
+A cached page is served only while the content counter and the sum of its
+events' place versions are unchanged, so every process sees a change made
+by any other at its next request, at the cost of one query. Pages also
+depend on the clock ("upcoming", "already taken place"): an entry lives at
+most `PAGE_CACHE_SECONDS`.
 """
 import secrets
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import wraps
 
 from flask import current_app, g, request, session
 from flask_wtf.csrf import generate_csrf
-from sqlalchemy import BigInteger, Column, Integer, Table, event, insert, select, update
+from sqlalchemy import BigInteger, Column, ForeignKey, Integer, Table, event, func, insert, inspect, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from .extensions import db
@@ -47,8 +56,29 @@ def bump_content_version(connection) -> None:
         connection.execute(insert(site_state).values(id=1, content_version=1))
 
 
+# The version of each event's places: bumped by every change to its
+# registrations (`track_seats`). No row: version 0.
+event_seat_state = Table(
+    "event_seat_state",
+    db.metadata,
+    Column("event_id", ForeignKey("event.id", ondelete="CASCADE"), primary_key=True),
+    Column("version", BigInteger, nullable=False, default=0),
+)
+
+
+def bump_seats(connection, event_ids) -> None:
+    """One more version of these events' places (a row made where there is none)."""
+    dialect = connection.dialect.name
+    module = postgresql if dialect == "postgresql" else sqlite
+    for event_id in sorted(event_ids):  # in id order: two transactions never wait on each other crosswise
+        statement = module.insert(event_seat_state).values(event_id=event_id, version=1)
+        connection.execute(statement.on_conflict_do_update(
+            index_elements=[event_seat_state.c.event_id],
+            set_={"version": event_seat_state.c.version + 1}))
+
+
 _public_tables: set[Table] = set()
-_count_tables: set[Table] = set()
+_seat_columns: dict[Table, str] = {}
 
 
 def track_public_content(*tables: Table) -> None:
@@ -56,18 +86,19 @@ def track_public_content(*tables: Table) -> None:
     _public_tables.update(tables)
 
 
-def track_public_counts(*tables: Table) -> None:
-    """Rows counted on public pages (registrations: places left).
+def track_seats(table: Table, event_column: str) -> None:
+    """Rows of `table` are counted as places of the event `event_column`
+    names (registrations): their changes make stale only the pages that show
+    that event's places.
 
-    Their changes make pages stale too, but the counter is bumped at the very
-    end of the transaction, just before it commits, rather than at its first
-    flush: the counter's row stays locked only for the commit itself, so
-    registrations for different events do not queue behind each other for it.
+    The versions are bumped at the very end of the transaction, just before
+    it commits, rather than at its first flush: the version's row stays
+    locked only for the commit itself.
     """
-    _count_tables.update(tables)
+    _seat_columns[table] = event_column
 
 
-BUMP_AT_COMMIT = "pagecache_bump_at_commit"
+SEATS_AT_COMMIT = "pagecache_seats_at_commit"
 
 
 @event.listens_for(Session, "before_flush")
@@ -78,41 +109,86 @@ def _bump_on_public_change(session: Session, _context, _instances) -> None:
     tables = {getattr(obj, "__table__", None) for obj in changed}
     if tables & _public_tables:
         bump_content_version(session.connection())
-    elif tables & _count_tables:
-        session.info[BUMP_AT_COMMIT] = True
+
+
+@event.listens_for(Session, "after_flush")
+def _note_seat_changes(session: Session, _context) -> None:
+    """After the flush, new rows have their event's id (set from a relationship)."""
+    changed = [*session.new, *session.deleted]
+    changed += [obj for obj in session.dirty if session.is_modified(obj)]
+    seats = session.info.setdefault(SEATS_AT_COMMIT, set())
+    for obj in changed:
+        column = _seat_columns.get(getattr(obj, "__table__", None))
+        if column is not None:
+            seats.add(getattr(obj, column))
+            # A registration moved to another event changes both.
+            seats.update(inspect(obj).attrs[column].history.deleted)
+    seats.discard(None)
 
 
 @event.listens_for(Session, "before_commit")
 def _bump_at_commit(session: Session) -> None:
     if session.new or session.deleted or session.dirty:
-        session.flush()  # what the commit would flush may set the flag
-    if session.info.pop(BUMP_AT_COMMIT, False):
-        bump_content_version(session.connection())
+        session.flush()  # what the commit would flush may name more events
+    seats = session.info.pop(SEATS_AT_COMMIT, None)
+    if seats:
+        bump_seats(session.connection(), seats)
 
 
 @event.listens_for(Session, "after_rollback")
 def _forget_bump(session: Session) -> None:
-    session.info.pop(BUMP_AT_COMMIT, None)
+    session.info.pop(SEATS_AT_COMMIT, None)
 
 
 @event.listens_for(Session, "do_orm_execute")
 def _bump_on_bulk_change(state) -> None:
-    """Bulk INSERT / UPDATE / DELETE statements bypass the flush."""
+    """Bulk INSERT / UPDATE / DELETE statements bypass the flush. One on
+    registrations names no event: every page goes stale, to be safe."""
     if state.is_insert or state.is_update or state.is_delete:
         table = getattr(state.statement, "table", None)
-        if table in _public_tables:
+        if table in _public_tables or table in _seat_columns:
             bump_content_version(state.session.connection())
+
+
+# --- which events' places a page shows ------------------------------------------
+
+
+@dataclass
+class SeatDependencies:
+    ids: set = field(default_factory=set)
+    version: int = 0
+
+
+def _seat_versions(ids):
+    return (select(func.coalesce(func.sum(event_seat_state.c.version), 0))
+            .where(event_seat_state.c.event_id.in_(sorted(ids))))
+
+
+def record_seats(session: Session, event_ids) -> None:
+    """The page being rendered for the cache shows these events' places.
+
+    Their versions are read before the places are counted: a registration
+    made in between leaves the entry older than the database, never newer.
+    """
+    found = g.get("page_seat_dependencies")
+    if found is None:
+        return
+    new = {event_id for event_id in event_ids if event_id is not None} - found.ids
+    if new:
+        found.version += int(session.scalar(_seat_versions(new)) or 0)
+        found.ids |= new
 
 
 @dataclass
 class Entry:
-    version: int
+    version: tuple  # (content version, sum of the place versions of `seat_events`)
     expires: datetime
     created: datetime
     body: bytes
     status: int
     mimetype: str
     etag: str | None = None  # the API's answers: made from the bytes
+    seat_events: tuple = ()  # the events whose places the page shows
 
 
 class PageCache:
@@ -123,7 +199,11 @@ class PageCache:
         self._entries: OrderedDict[tuple, Entry] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: tuple, version: int, now: datetime) -> Entry | None:
+    def peek(self, key: tuple) -> Entry | None:
+        with self._lock:
+            return self._entries.get(key)
+
+    def get(self, key: tuple, version: tuple, now: datetime) -> Entry | None:
         with self._lock:
             entry = self._entries.get(key)
             if entry is None:
@@ -159,10 +239,16 @@ def page_csrf_token() -> str:
     return generate_csrf()
 
 
+# What an anonymous reader's session holds: the CSRF token of a form seen,
+# and Flask-Login's mark that it holds no fresh sign-in (set on any session
+# it reads, with basic session protection).
+_NOT_PERSONAL = frozenset({"csrf_token", "_fresh"})
+
+
 def _personal(session) -> bool:
-    """A session holding more than a CSRF token (a signed-in chair, a flashed
-    message) sees pages made for it alone."""
-    return any(key != "csrf_token" for key in session)
+    """A session holding more than that (a signed-in chair's `_user_id`, a
+    flashed message) sees pages made for it alone."""
+    return any(key not in _NOT_PERSONAL for key in session)
 
 
 def _fill_token(body: bytes) -> bytes:
@@ -181,6 +267,33 @@ def init_app(app) -> None:
     app.context_processor(lambda: {"csrf_token": page_csrf_token})
 
 
+def current_version(session: Session, entry: Entry | None) -> tuple:
+    """What `entry` must still match, read in one query: the content version
+    and, for a page showing places, the sum of its events' place versions."""
+    if entry is None or not entry.seat_events:
+        return (content_version(session), 0)
+    row = session.execute(select(
+        select(site_state.c.content_version).where(site_state.c.id == 1).scalar_subquery(),
+        _seat_versions(entry.seat_events).scalar_subquery(),
+    )).one()
+    return (row[0] or 0, int(row[1] or 0))
+
+
+def lookup(cache: PageCache, key: tuple, now: datetime) -> tuple[Entry | None, tuple]:
+    """The entry still valid for `key`, or None; and the version read."""
+    version = current_version(db.session, cache.peek(key))
+    return cache.get(key, version, now), version
+
+
+def render_recording_seats(render):
+    """Call `render()`, noting whose places it shows (`record_seats`)."""
+    g.page_seat_dependencies = SeatDependencies()
+    try:
+        return render(), g.page_seat_dependencies
+    finally:
+        g.page_seat_dependencies = None
+
+
 def cached_page(view):
     """Serve a public GET page from the cache while the content is unchanged.
 
@@ -196,13 +309,13 @@ def cached_page(view):
             return view(*args, **kwargs)
         cache: PageCache = current_app.extensions["page_cache"]
         now = now_utc()
-        version = content_version(db.session)
         key = (request.endpoint, request.full_path, current_language())
-        entry = cache.get(key, version, now)
+        entry, version = lookup(cache, key, now)
         if entry is None:
             g.rendering_shared_page = True
             try:
-                response = current_app.make_response(view(*args, **kwargs))
+                response, seats = render_recording_seats(
+                    lambda: current_app.make_response(view(*args, **kwargs)))
             finally:
                 g.rendering_shared_page = False
             if response.direct_passthrough:
@@ -210,8 +323,9 @@ def cached_page(view):
             if response.status_code != 200:
                 response.set_data(_fill_token(response.get_data()))
                 return response
-            entry = Entry(version, now + lifetime, now, response.get_data(),
-                          response.status_code, response.mimetype)
+            entry = Entry((version[0], seats.version), now + lifetime, now, response.get_data(),
+                          response.status_code, response.mimetype,
+                          seat_events=tuple(sorted(seats.ids)))
             cache.put(key, entry)
         return current_app.response_class(
             _fill_token(entry.body), status=entry.status, mimetype=entry.mimetype)

@@ -112,3 +112,17 @@ def test_a_cached_page_never_turns_typed_text_into_the_readers_token(
     for _ in range(2):  # rendered, then served from the cache
         page = client.get(f"/events?from={typed}").get_data(as_text=True)
         assert typed in page
+
+
+def test_a_reader_who_has_seen_a_form_still_gets_cached_pages(client, clock, make_event, statements):
+    """Reading a page with a form leaves a CSRF token in the session, and
+    Flask-Login then marks the session as holding no fresh sign-in: neither
+    makes the reader's pages personal."""
+    event = make_event(title="Welcome Potluck", capacity=10)
+    client.get(f"/events/{event.slug}")  # the registration form: a CSRF token
+    client.get("/events")
+    with client.session_transaction() as kept:
+        assert set(kept) == {"csrf_token", "_fresh"}
+    statements.clear()
+    assert client.get("/events").status_code == 200
+    assert len(statements) == 1 and "content_version" in statements[0]

@@ -2,8 +2,8 @@
 (`/api/v1/openapi.json`) and its documentation page (`/api`).
 
 Every answer is public and the same for every reader of a language: it is
-kept in the page cache (checked against `site_state.content_version`, like
-the pages), carries an ETag made from its bytes, and answers a client that
+kept in the page cache (checked like the pages: the content version and the
+place versions of the events it shows), carries an ETag made from its bytes, and answers a client that
 sends that ETag back with a 304. Any origin may read it (CORS). Reads are
 rate-limited per address (`API_RATE_LIMIT`), unlike page views.
 """
@@ -20,7 +20,7 @@ from werkzeug.exceptions import HTTPException
 
 from ..extensions import db, limiter
 from ..i18n import current_language, site_languages
-from ..pagecache import Entry, content_version
+from ..pagecache import Entry, lookup, render_recording_seats
 from ..templating import list_separator
 from ..timeutil import now_utc, site_zone
 from . import schemas, services
@@ -137,11 +137,10 @@ def api_operation(rule: str, *, name: str, summary: str, description: str,
             cache = current_app.extensions["page_cache"]
             key = (request.endpoint, request.full_path, current_language())
             now = now_utc()
-            version = content_version(db.session)
-            entry = cache.get(key, version, now)
+            entry, version = lookup(cache, key, now)
             if entry is None:
                 try:
-                    found = view(parsed, **kwargs)
+                    found, seats = render_recording_seats(lambda: view(parsed, **kwargs))
                 except services.UnknownFilter as unknown:
                     return problem(404, "Not found", "No Sub-council or theme has this slug.", unknown.errors)
                 except services.BadQuery as bad:
@@ -150,7 +149,8 @@ def api_operation(rule: str, *, name: str, summary: str, description: str,
                     return problem(404, "Not found", "There is no such thing.")
                 body = found.model_dump_json().encode()
                 lifetime = timedelta(seconds=current_app.config["PAGE_CACHE_SECONDS"])
-                entry = Entry(version, now + lifetime, now, body, 200, JSON, _etag(body))
+                entry = Entry((version[0], seats.version), now + lifetime, now, body, 200, JSON,
+                              _etag(body), tuple(sorted(seats.ids)))
                 if lifetime > timedelta(0):
                     cache.put(key, entry)
             return _answer(entry)

@@ -27,6 +27,7 @@ from ..dbutil import serialise_sqlite
 from ..errors import RuleError
 from ..events.models import Event, EventStatus
 from ..i18n import current_language
+from ..pagecache import record_seats
 from . import notifications
 from .links import address_calendar_link_id_from, link_id_from, new_link_id, token_for
 from .models import Registration, RegistrationStatus
@@ -476,9 +477,15 @@ class Seats:
 
 
 def seats(session: Session, events: Iterable[Event]) -> dict[int, Seats]:
-    """Confirmed and waitlisted counts of these events, in one query."""
+    """Confirmed and waitlisted counts of these events, in one query.
+
+    A page being rendered for the page cache notes that it shows these
+    events' places (`pagecache.record_seats`): a registration for one of them
+    makes it stale, one for any other event does not.
+    """
     events = list(events)
     counts: dict[tuple[int, str], int] = {}
+    record_seats(session, [e.id for e in events])
     if events:
         rows = session.execute(
             select(Registration.event_id, Registration.status, func.count())
