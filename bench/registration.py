@@ -114,7 +114,7 @@ def build_database(app, now) -> dict:
         meeting_day = (day + timedelta(days=WORKSHOPS + 5)).replace(hour=13, minute=30)
         meeting = Event(
             slug="bench-community-meeting", kind=EventKind.COMMUNITY_MEETING,
-            title="Community Meeting", title_fr="Rencontre communautaire",
+            title="Community Meeting", translations={"fr": {"title": "Rencontre communautaire"}},
             summary="Four workshops in two slots. Lunch provided.",
             description="Choose one workshop in the morning and one in the afternoon.",
             start_dt=meeting_day, end_dt=meeting_day + timedelta(hours=6),

@@ -2,40 +2,55 @@
 from datetime import datetime
 
 from flask import Flask, current_app, request, url_for
-from babel import Locale
-from flask_babel import format_date, format_datetime, format_time, get_locale
+from babel import Locale, dates
+from flask_babel import get_locale
 from markupsafe import Markup, escape
 
+from .timeutil import site_zone, to_local
 from .i18n import (
     current_language, html_lang, language_name, native_name, site_languages, text_direction,
 )
 
 
+# Babel's own formatters, given the locale and the zone: Flask-Babel's
+# wrappers look both up again on every call, which is most of the cost of a
+# date on a page that shows fifty of them.
+_ENGLISH = Locale("en")
+
+
+def _locale() -> Locale:
+    return get_locale() or _ENGLISH
+
+
 def local_date(value: datetime, format: str = "full") -> str:
-    return format_date(value, format)
+    """The date of `value` in the site's zone, in the reader's language."""
+    if isinstance(value, datetime):
+        value = to_local(value)
+    return dates.format_date(value, format, locale=_locale())
 
 
 def local_time(value: datetime) -> str:
-    return format_time(value, "short")
+    return dates.format_time(value, "short", tzinfo=site_zone(), locale=_locale())
 
 
 def local_datetime(value: datetime, format: str = "medium") -> str:
-    return format_datetime(value, format)
+    return dates.format_datetime(value, format, tzinfo=site_zone(), locale=_locale())
 
 
 def local_moment(value: datetime) -> str:
     """"Nov 22, 2026, 9:00 AM": an unambiguous date and a time without
     seconds, joined as the reader's language joins them."""
-    glue = str((get_locale() or Locale("en")).datetime_formats["medium"])
+    glue = str(_locale().datetime_formats["medium"])
     return glue.format(local_time(value), local_date(value, "medium"))
 
 
 def time_range(start: datetime, end: datetime) -> str:
     """'Sunday, March 7, 2027, 10:00 AM – 11:30 AM' in the reader's language."""
-    if format_date(start, "short") == format_date(end, "short"):
+    zone = site_zone()
+    if start.astimezone(zone).date() == end.astimezone(zone).date():
         # The date and the times joined as the language joins a date and a
         # time ("{1}, {0}"; Arabic with its own comma, Chinese with a space).
-        glue = str((get_locale() or Locale("en")).datetime_formats["medium"])
+        glue = str(_locale().datetime_formats["medium"])
         return glue.format(f"{local_time(start)} – {local_time(end)}", local_date(start))
     return f"{local_datetime(start, 'full')} – {local_datetime(end, 'full')}"
 

@@ -65,8 +65,10 @@ def register(slug: str):
     # registration goes by mail to the address typed, so whoever typed it
     # learns nothing about its owner (issue 12, row 4). The page repeats the
     # address as it was typed, so that a mistake can be seen.
-    session[_TYPED] = {"slug": event.slug, "email": person["email"]}
-    return redirect(url_for(".registered", slug=event.slug), 303)
+    # `slug`, not `event.slug`: the commit expired the event, and reading
+    # it again would cost a query and a wide row for nothing.
+    session[_TYPED] = {"slug": slug, "email": person["email"]}
+    return redirect(url_for(".registered", slug=slug), 303)
 
 
 @bp.get("/events/<slug>/registered")
