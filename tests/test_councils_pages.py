@@ -96,3 +96,47 @@ def test_council_page_in_french_uses_french_names(client, demo):
     response = client.get("/councils/health-and-wellbeing?lang=fr")
     assert response.status_code == 200
     assert page(response).one("h1").text == "Santé et bien-être"
+
+
+def test_many_events_on_a_recommendation_are_bounded_lists_with_their_totals(
+        app, client, clock, make_council, make_recommendation, make_event):
+    """However many events act on a recommendation, its council's page lists
+    the latest five and its own page the next and latest twenty, each saying
+    how many there are, in the same number of queries."""
+    from dbsetup import count_statements
+    from events_app.extensions import db
+
+    council = make_council(slug="busy")
+    rec = make_recommendation(code="BU-1", council=council)
+    app.config["PAGE_CACHE_SECONDS"] = 0
+    with app.app_context():
+        engine = db.engine
+
+    def add(first, count, past=False):
+        for n in range(first, first + count):
+            start = clock.now + timedelta(days=(-n - 2) if past else (n + 1))
+            make_event(slug=f"{'past' if past else 'next'}-{n}", recommendations=[rec],
+                       start_dt=start, end_dt=start + timedelta(hours=1))
+
+    def statements(path):
+        with count_statements(engine) as found:
+            assert client.get(path).status_code == 200
+        return len(found)
+
+    add(0, 3)
+    add(0, 2, past=True)
+    few = (statements("/councils/busy"), statements("/recommendations/BU-1"))
+    add(3, 30)
+    add(2, 25, past=True)
+    assert (statements("/councils/busy"), statements("/recommendations/BU-1")) == few
+
+    listing = page(client.get("/councils/busy")).one("ul", class_="rec-events")
+    assert listing.links() == [f"/events/next-{n}" for n in range(28, 33)]  # the latest five
+    assert "55 more events: see them all" in page(client.get("/councils/busy")).text
+    recommendation = page(client.get("/recommendations/BU-1"))
+    assert "The next 20 of 33 upcoming events." in recommendation.text
+    assert "The latest 20 of 27 past events." in recommendation.text
+    upcoming = recommendation.one("section", **{"aria-labelledby": "upcoming-heading"}).links()
+    assert upcoming[:2] == ["/events/next-0", "/events/next-1"] and len(upcoming) == 20
+    past = recommendation.one("section", **{"aria-labelledby": "past-heading"}).links()
+    assert past[:2] == ["/events/past-0", "/events/past-1"] and len(past) == 20

@@ -192,7 +192,9 @@ class Recommendation(Answer):
     themes: list[ThemeRef]
     url: str
     api_url: str
-    events: list[EventRef] = Field(description="Published or cancelled events that act on it, oldest first.")
+    events: list[EventRef] = Field(description="The latest 20 published or cancelled events that act on "
+                                               "it, oldest of them first.")
+    events_total: int = Field(description="How many events act on it in all.")
 
 
 class RecommendationList(Answer):

@@ -27,6 +27,8 @@ from ..timeutil import local_day_bounds, local_to_utc
 from . import schemas
 
 NEXT_DATES = 10
+# The latest events acting on a recommendation that an answer lists.
+RECOMMENDATION_EVENTS = 20
 
 
 class BadQuery(ValueError):
@@ -283,7 +285,8 @@ def _recommendations(session: DbSession, conditions: list, language: str, zone: 
         .join(SubCouncil, SubCouncil.id == RecommendationModel.council_id)
         .options(selectinload(RecommendationModel.themes))
         .order_by(SubCouncil.position, RecommendationModel.position, RecommendationModel.code)))
-    acted_on = events.events_for_recommendations(session, [rec.id for rec in found])
+    acted_on = events.events_for_recommendations(session, [rec.id for rec in found],
+                                                 limit=RECOMMENDATION_EVENTS)
     return [
         schemas.Recommendation(
             code=rec.code, title=text(rec.localized("title", language)),
@@ -296,7 +299,8 @@ def _recommendations(session: DbSession, conditions: list, language: str, zone: 
             events=[schemas.EventRef(
                 slug=event.slug, title=text(event.localized("title", language)), status=event.status,
                 starts=moment(event.start_dt, zone), url=links.page("events.detail", slug=event.slug),
-                api_url=links.url("api.event", slug=event.slug)) for event in acted_on[rec.id]],
+                api_url=links.url("api.event", slug=event.slug)) for event in acted_on[rec.id].events],
+            events_total=acted_on[rec.id].total,
         )
         for rec in found
     ]

@@ -6,16 +6,26 @@ from sqlalchemy import exists, func, select, union_all
 from sqlalchemy.orm import Session, selectinload
 
 from ..events.models import Event
-from ..events.services import events_for_recommendations, upcoming_events_for_council
+from ..events.services import (
+    events_for_recommendations, recommendation_events, upcoming_events_for_council,
+)
 from ..reports.models import PublishedReport
 from .models import Recommendation, SubCouncil
+
+
+# However many events act on a recommendation, a page lists a bounded number:
+# the latest few on the Sub-council's page, the next and the latest on the
+# recommendation's own page, each with how many there are in all.
+COUNCIL_PAGE_EVENTS = 5
+RECOMMENDATION_EVENTS = 20
 
 
 @dataclass
 class CouncilPage:
     council: SubCouncil
     recommendations: list[Recommendation]
-    events_by_recommendation: dict[int, list[Event]]
+    # The latest few events acting on each (`Acted`: events, total, more).
+    events_by_recommendation: dict
     upcoming: list[Event]
     # Per recommendation: past events acting on it and their attendance.
     attendance: dict[int, "Attendance"] = field(default_factory=dict)
@@ -29,6 +39,9 @@ class RecommendationPage:
     upcoming: list[Event] = field(default_factory=list)
     past: list[Event] = field(default_factory=list)
     attendance: "Attendance | None" = None
+    # How many there are in all (the page shows the first RECOMMENDATION_EVENTS).
+    upcoming_total: int = 0
+    past_total: int = 0
 
 
 def list_councils(session: Session) -> list[tuple[SubCouncil, int]]:
@@ -62,7 +75,7 @@ def council_page(session: Session, slug: str, now: datetime) -> CouncilPage | No
         council=council,
         recommendations=recommendations,
         events_by_recommendation=events_for_recommendations(
-            session, [r.id for r in recommendations]
+            session, [r.id for r in recommendations], limit=COUNCIL_PAGE_EVENTS
         ),
         upcoming=upcoming_events_for_council(session, council, now),
         attendance=past_attendance(session, [r.id for r in recommendations], now),
@@ -78,10 +91,9 @@ def recommendation_page(session: Session, code: str, now: datetime) -> Recommend
     ).first()
     if recommendation is None:
         return None
-    page = RecommendationPage(recommendation)
-    for event in events_for_recommendations(session, [recommendation.id])[recommendation.id]:
-        (page.upcoming if event.last_end_dt > now else page.past).append(event)
-    page.past.reverse()  # most recent first
+    upcoming, past = recommendation_events(session, recommendation.id, now, RECOMMENDATION_EVENTS)
+    page = RecommendationPage(recommendation, upcoming=upcoming.events, past=past.events,
+                              upcoming_total=upcoming.total, past_total=past.total)
     page.attendance = past_attendance(session, [recommendation.id], now)[recommendation.id]
     return page
 

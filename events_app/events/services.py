@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, aliased, joinedload, selectinload
 
 from ..councils.models import Recommendation, SubCouncil, Theme
 from ..timeutil import local_day_bounds, local_to_utc, local_today, to_local
-from .models import Event, EventKind, EventStatus, event_recommendations, event_themes, held_in
+from .models import Event, EventKind, EventStatus, ends_after, event_recommendations, event_themes, held_in
 from .recurrence import occurrences_between
 
 # Shown to the public: published events, and cancelled ones so that people who
@@ -243,16 +243,17 @@ def events_after(session: Session, filters: EventFilter, after: datetime,
 
 
 def events_by_day(
-    session: Session, now: datetime, days: int, at_least: int = 6
+    session: Session, now: datetime, days: int, at_least: int = 6, at_most: int = 30
 ) -> list[tuple[date, list[Event]]]:
     """The coming days' public events grouped by local day, for the home page.
 
     When the next `days` days are quiet, the next `at_least` events are shown
-    anyway so the page never looks empty while something is planned.
+    anyway so the page never looks empty while something is planned; when
+    they are busy, the first `at_most` (the page links to all of them).
     """
     public = [Event.parent_id.is_(None), Event.status.in_(PUBLIC_STATUSES)]
     horizon = local_day_bounds(local_today(now) + timedelta(days=days))[0]
-    events = upcoming(session, public, now, before=horizon, options=_listing_options())
+    events = upcoming(session, public, now, before=horizon, limit=at_most, options=_listing_options())
     if len(events) < at_least:
         events = upcoming(session, public, now, limit=at_least, options=_listing_options())
     grouped: dict[date, list[Event]] = {}
@@ -307,26 +308,78 @@ def get_event_for_registration(session: Session, slug: str) -> Event | None:
     ).first()
 
 
+@dataclass
+class Acted:
+    """Events acting on a recommendation: some of them, and how many in all."""
+
+    events: list
+    total: int
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.events)
+
+
+def _acting_on(*conditions):
+    return (
+        select(Event)
+        .join(event_recommendations, event_recommendations.c.event_id == Event.id)
+        .where(Event.status.in_(PUBLIC_STATUSES), *conditions)
+        .options(joinedload(Event.parent))  # in the same query: a count that does not depend on the rows
+    )
+
+
 def events_for_recommendations(
-    session: Session, recommendation_ids: list[int]
-) -> dict[int, list[Event]]:
-    """Public events addressing each recommendation, oldest first, in one query."""
+    session: Session, recommendation_ids: list[int], limit: int = 5
+) -> dict[int, Acted]:
+    """The `limit` latest public events acting on each recommendation (oldest
+    of them first) and how many there are, in one query however many there are."""
     if not recommendation_ids:
         return {}
-    rows = session.execute(
-        select(event_recommendations.c.recommendation_id, Event)
-        .join(Event, Event.id == event_recommendations.c.event_id)
-        .where(
-            event_recommendations.c.recommendation_id.in_(recommendation_ids),
-            Event.status.in_(PUBLIC_STATUSES),
+    link = event_recommendations.c
+    ranked = (
+        select(
+            link.recommendation_id, link.event_id,
+            func.row_number().over(partition_by=link.recommendation_id,
+                                   order_by=(Event.start_dt.desc(), Event.id.desc())).label("rank"),
+            func.count().over(partition_by=link.recommendation_id).label("total"),
         )
-        .options(selectinload(Event.parent))
+        .join(Event, Event.id == link.event_id)
+        .where(link.recommendation_id.in_(recommendation_ids), Event.status.in_(PUBLIC_STATUSES))
+        .subquery()
+    )
+    rows = session.execute(
+        select(ranked.c.recommendation_id, Event, ranked.c.total)
+        .join(Event, Event.id == ranked.c.event_id)
+        .where(ranked.c.rank <= limit)
+        .options(joinedload(Event.parent))  # in the same query: a count that does not depend on the rows
         .order_by(Event.start_dt, Event.id)
     ).all()
-    found: dict[int, list[Event]] = {rec_id: [] for rec_id in recommendation_ids}
-    for rec_id, event in rows:
-        found[rec_id].append(event)
+    found = {rec_id: Acted([], 0) for rec_id in recommendation_ids}
+    for rec_id, event, total in rows:
+        found[rec_id].events.append(event)
+        found[rec_id].total = total
     return found
+
+
+def recommendation_events(session: Session, recommendation_id: int, now: datetime,
+                          limit: int = 20) -> tuple[Acted, Acted]:
+    """A recommendation's upcoming events (soonest first) and past ones (latest
+    first), at most `limit` of each, with how many there are of each."""
+    link = event_recommendations.c
+    acting = [link.recommendation_id == recommendation_id, Event.status.in_(PUBLIC_STATUSES)]
+    still_on = ends_after(now)
+    counts = session.execute(
+        select(func.count().filter(still_on), func.count().filter(~still_on))
+        .select_from(event_recommendations).join(Event, Event.id == link.event_id)
+        .where(*acting)).one()
+    upcoming = session.scalars(
+        _acting_on(link.recommendation_id == recommendation_id, still_on)
+        .order_by(Event.start_dt, Event.id).limit(limit)).all()
+    past = session.scalars(
+        _acting_on(link.recommendation_id == recommendation_id, ~still_on)
+        .order_by(Event.start_dt.desc(), Event.id.desc()).limit(limit)).all()
+    return Acted(list(upcoming), counts[0] or 0), Acted(list(past), counts[1] or 0)
 
 
 def upcoming_events_for_council(
