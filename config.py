@@ -85,6 +85,10 @@ class Config:
     # at most this long (they also depend on the clock); 0 turns it off.
     PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS") or 60)
     PAGE_CACHE_SIZE = 512
+    # A page showing places left may be served this long after it was made
+    # although registrations came since (at most one render a second per
+    # page and process during a rush); 0: fresh after every registration.
+    PAGE_SEATS_GRACE_SECONDS = float(os.environ.get("PAGE_SEATS_GRACE_SECONDS") or 1)
     HOME_DAYS_AHEAD = 45
     # A calendar feed's validator (ETag, Last-Modified) is read from the
     # database and then trusted by this process for this many seconds, so
@@ -166,6 +170,9 @@ class TestConfig(Config):
     SECRET_KEY = "test-secret-used-by-the-test-suite-only"
     SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("TEST_DATABASE_URL"))
     SITE_URL = "http://events.test"
+    # Places left are shown fresh right after every registration (the grace
+    # itself is tested on its own).
+    PAGE_SEATS_GRACE_SECONDS = 0
     CALENDAR_VALIDATOR_SECONDS = 0  # every request sees the database as it is
     WTF_CSRF_ENABLED = False
     RATELIMIT_ENABLED = False

@@ -34,6 +34,7 @@ if str(BENCH_DIR) not in sys.path:
     sys.path.insert(0, str(BENCH_DIR))
 
 from common import (  # noqa: E402
+    add_events_option,
     add_keep_option,
     add_load_options,
     check_page,
@@ -55,6 +56,7 @@ def parse_args(argv=None):
         description="Requests/s and latency of the public API and the Atom feed next to a "
                     "trivial endpoint, on gunicorn (2 sync workers) with 1,000 events.")
     add_load_options(parser)
+    add_events_option(parser)
     parser.add_argument("--page-cache-seconds", type=int, default=None,
                         help="the app's PAGE_CACHE_SECONDS (default: the app's own, 60); "
                              "0 builds every answer")
@@ -80,7 +82,7 @@ def main(argv=None) -> int:
         from events_app.timeutil import now_utc
 
         t0 = time.monotonic()
-        info = build_database(make_app(run.database.url), now_utc())
+        info = build_database(make_app(run.database.url), now_utc(), total_events=args.events)
         print(f"content: demo + {info['added']:,} bulk-loaded events = {info['events']:,} events "
               f"({time.monotonic() - t0:.1f} s to migrate, seed and load)")
         cache = ("app default" if args.page_cache_seconds is None

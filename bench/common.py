@@ -584,6 +584,14 @@ def add_load_options(parser) -> None:
     parser.add_argument("--threads", type=int, default=2, help="wrk threads (default 2)")
 
 
+def add_events_option(parser, default: int | None = None) -> None:
+    """--events N: how many events the database holds in all (the demo's and
+    bulk-loaded ones), to see how a figure grows with the data."""
+    parser.add_argument("--events", type=int, default=default,
+                        help="events in all (default: the demo and "
+                             + (f"enough for {default:,}" if default else "1,000 more") + ")")
+
+
 def add_keep_option(parser) -> None:
     parser.add_argument("--keep", action="store_true",
                         help="keep the temporary folder (database, gunicorn log) and, on PostgreSQL, the database")

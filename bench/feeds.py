@@ -39,6 +39,7 @@ if str(BENCH_DIR) not in sys.path:
     sys.path.insert(0, str(BENCH_DIR))
 
 from common import (  # noqa: E402
+    add_events_option,
     add_keep_option,
     add_load_options,
     check_page,
@@ -128,6 +129,7 @@ def parse_args(argv=None):
                     "a 304 and an event file next to a trivial endpoint on gunicorn (2 sync workers)."
     )
     add_load_options(parser)
+    add_events_option(parser, TOTAL_EVENTS)
     parser.add_argument("--builds", type=int, default=5, help="cold builds to time in-process (default 5)")
     add_keep_option(parser)
     return parser.parse_args(argv)
@@ -145,7 +147,7 @@ def main(argv=None) -> int:
         from events_app.timeutil import now_utc
 
         t0 = time.monotonic()
-        info = build_database(make_app(run.database.url), now_utc(), total_events=TOTAL_EVENTS)
+        info = build_database(make_app(run.database.url), now_utc(), total_events=args.events)
         print(f"content: demo ({info['demo']}) + {info['added']:,} bulk-loaded events = "
               f"{info['events']:,} events ({time.monotonic() - t0:.1f} s to migrate, seed and load)")
 

@@ -35,6 +35,7 @@ if str(BENCH_DIR) not in sys.path:
     sys.path.insert(0, str(BENCH_DIR))
 
 from common import (  # noqa: E402
+    add_events_option,
     add_keep_option,
     add_load_options,
     check_page,
@@ -57,6 +58,7 @@ def parse_args(argv=None):
                     "endpoint, on gunicorn (2 sync workers) with 1,000 events."
     )
     add_load_options(parser)
+    add_events_option(parser)
     parser.add_argument("--page-cache-seconds", type=int, default=None,
                         help="the app's PAGE_CACHE_SECONDS (default: the app's own, 60); "
                              "0 measures rendering every request")
@@ -77,7 +79,7 @@ def main(argv=None) -> int:
         from events_app.timeutil import now_utc
 
         t0 = time.monotonic()
-        info = build_database(make_app(run.database.url), now_utc())
+        info = build_database(make_app(run.database.url), now_utc(), total_events=args.events)
         print(
             f"content: demo + {info['added']:,} bulk-loaded events = {info['events']:,} events "
             f"({time.monotonic() - t0:.1f} s to migrate, seed and load)"

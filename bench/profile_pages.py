@@ -27,7 +27,7 @@ from pathlib import Path
 BENCH_DIR = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH_DIR))
 
-from common import BenchDatabase, make_app, time_by_area  # noqa: E402
+from common import BenchDatabase, add_events_option, make_app, time_by_area  # noqa: E402
 from content import build_database  # noqa: E402
 
 AREAS = [
@@ -102,6 +102,7 @@ def profile(client, path: str, n: int, top: int) -> None:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    add_events_option(parser)
     parser.add_argument("--requests", type=int, default=300, help="requests per page (default 300)")
     parser.add_argument("--top", type=int, default=25, help="functions listed per page (default 25)")
     parser.add_argument("--show-sql", action="store_true", help="print each page's SQL statements")
@@ -114,7 +115,7 @@ def main(argv=None) -> int:
         database = BenchDatabase(workdir, os.environ.get("BENCH_DATABASE_URL") or None)
         from events_app.timeutil import now_utc
 
-        info = build_database(make_app(database.url), now_utc())
+        info = build_database(make_app(database.url), now_utc(), total_events=args.events)
         print(f"database: {database.describe()}, {info['events']:,} events")
 
         app = make_app(database.url)

@@ -203,12 +203,20 @@ class PageCache:
         with self._lock:
             return self._entries.get(key)
 
-    def get(self, key: tuple, version: tuple, now: datetime) -> Entry | None:
+    def get(self, key: tuple, version: tuple, now: datetime,
+            seats_grace: timedelta = timedelta(0)) -> Entry | None:
+        """The entry for `key` if it is still what the database says.
+
+        `seats_grace`: an entry whose only change is in the places of its
+        events may still be served while it is younger than this.
+        """
         with self._lock:
             entry = self._entries.get(key)
             if entry is None:
                 return None
-            if entry.version != version or not entry.created <= now < entry.expires:
+            current = entry.version == version or (
+                entry.version[0] == version[0] and now - entry.created < seats_grace)
+            if not current or not entry.created <= now < entry.expires:
                 del self._entries[key]
                 return None
             self._entries.move_to_end(key)
@@ -280,9 +288,17 @@ def current_version(session: Session, entry: Entry | None) -> tuple:
 
 
 def lookup(cache: PageCache, key: tuple, now: datetime) -> tuple[Entry | None, tuple]:
-    """The entry still valid for `key`, or None; and the version read."""
+    """The entry still valid for `key`, or None; and the version read.
+
+    During a registration rush an event's places change many times a second:
+    `PAGE_SEATS_GRACE_SECONDS` lets a page showing them be served for that
+    long after it was made, whatever registrations came since, so that it is
+    rendered at most once per grace period and process (the places shown lag
+    by at most that; the registration itself always counts them afresh).
+    """
     version = current_version(db.session, cache.peek(key))
-    return cache.get(key, version, now), version
+    grace = timedelta(seconds=current_app.config.get("PAGE_SEATS_GRACE_SECONDS") or 0)
+    return cache.get(key, version, now, grace), version
 
 
 def render_recording_seats(render):

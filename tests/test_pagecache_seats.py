@@ -95,3 +95,21 @@ def test_an_edit_still_makes_every_page_stale(app, client, events):
         db.session.scalars(db.select(Event).where(Event.slug == "other")).one().title = "Renamed"
         db.session.commit()
     assert _rendered(app, client, PAGES) == set(PAGES)
+
+
+def test_during_a_rush_a_page_with_places_is_made_at_most_once_a_second(app, client, clock, events):
+    """PAGE_SEATS_GRACE_SECONDS: a page whose only change is its places may be
+    served for that long after it was made; an edit is never held back."""
+    app.config["PAGE_SEATS_GRACE_SECONDS"] = 1
+    assert b"3 places left" in client.get("/events/other").data
+    _sign_up(app, "other", "a@example.org")
+    assert _rendered(app, client, ["/events/other"]) == set()  # within the second: as it was
+    assert b"3 places left" in client.get("/events/other").data
+    clock.set(clock.now + timedelta(seconds=1))
+    assert _rendered(app, client, ["/events/other"]) == {"/events/other"}
+    assert b"2 places left" in client.get("/events/other").data
+    _sign_up(app, "other", "b@example.org")
+    with app.app_context():
+        db.session.scalars(db.select(Event).where(Event.slug == "other")).one().title = "Renamed"
+        db.session.commit()
+    assert b"Renamed" in client.get("/events/other").data  # an edit shows at once
