@@ -26,7 +26,9 @@ from functools import wraps
 
 from flask import current_app, g, request, session
 from flask_wtf.csrf import generate_csrf
-from sqlalchemy import BigInteger, Column, ForeignKey, Integer, Table, event, func, insert, inspect, select, update
+from sqlalchemy import (
+    BigInteger, Column, ForeignKey, Integer, Table, bindparam, event, func, insert, inspect, select, update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -42,8 +44,12 @@ site_state = Table(
 )
 
 
+# Built once: building a statement costs more than SQLite takes to run it.
+_CONTENT_VERSION = select(site_state.c.content_version).where(site_state.c.id == 1)
+
+
 def content_version(session: Session) -> int:
-    return session.execute(select(site_state.c.content_version).where(site_state.c.id == 1)).scalar() or 0
+    return session.execute(_CONTENT_VERSION).scalar() or 0
 
 
 def bump_content_version(connection) -> None:
@@ -159,9 +165,10 @@ class SeatDependencies:
     version: int = 0
 
 
-def _seat_versions(ids):
-    return (select(func.coalesce(func.sum(event_seat_state.c.version), 0))
-            .where(event_seat_state.c.event_id.in_(sorted(ids))))
+# The sum of the place versions of the events `ids` (a list).
+_SEAT_VERSIONS = (select(func.coalesce(func.sum(event_seat_state.c.version), 0))
+                  .where(event_seat_state.c.event_id.in_(bindparam("ids", expanding=True))))
+_BOTH_VERSIONS = select(_CONTENT_VERSION.scalar_subquery(), _SEAT_VERSIONS.scalar_subquery())
 
 
 def record_seats(session: Session, event_ids) -> None:
@@ -175,7 +182,7 @@ def record_seats(session: Session, event_ids) -> None:
         return
     new = {event_id for event_id in event_ids if event_id is not None} - found.ids
     if new:
-        found.version += int(session.scalar(_seat_versions(new)) or 0)
+        found.version += int(session.scalar(_SEAT_VERSIONS, {"ids": sorted(new)}) or 0)
         found.ids |= new
 
 
@@ -280,10 +287,7 @@ def current_version(session: Session, entry: Entry | None) -> tuple:
     and, for a page showing places, the sum of its events' place versions."""
     if entry is None or not entry.seat_events:
         return (content_version(session), 0)
-    row = session.execute(select(
-        select(site_state.c.content_version).where(site_state.c.id == 1).scalar_subquery(),
-        _seat_versions(entry.seat_events).scalar_subquery(),
-    )).one()
+    row = session.execute(_BOTH_VERSIONS, {"ids": list(entry.seat_events)}).one()
     return (row[0] or 0, int(row[1] or 0))
 
 
