@@ -1,7 +1,8 @@
 """Jinja filters and globals: dates in the site's zone and the reader's language."""
+from collections.abc import Iterable
 from datetime import datetime
 
-from flask import Flask, current_app, request, url_for
+from flask import Flask, Response, current_app, render_template, request, stream_with_context, url_for
 from babel import Locale, dates
 from flask_babel import get_locale
 from markupsafe import Markup, escape
@@ -125,6 +126,50 @@ def organisation() -> dict[str, str]:
         "website": config.get("ORGANISATION_WEBSITE", ""),
         "funder": config.get("ORGANISATION_FUNDER", ""),
     }
+
+
+# Where a streamed page's rows go: user content is escaped, so it can never
+# contain this.
+ROWS_HERE = Markup("<!-- rows -->")
+
+
+def stream_page(template_name: str, rows_template: str, rows: Iterable, **context) -> Response:
+    """A page whose long list is sent while it is read from the database.
+
+    The page itself (`template_name`, with `{{ rows_here }}` where the list
+    goes) is rendered now, while the request's database session is open:
+    everything it shows is loaded before the response begins. The rows are
+    rendered afterwards by `rows_template` (which gets `rows` and the same
+    context) as `rows` is consumed, in pieces of about STREAM_CHUNK
+    characters; Flask-SQLAlchemy has by then closed the view's session, so
+    `rows` must read through `db.session` as it goes (a fresh session) and
+    the rows template may only use what the page already loaded of the
+    objects passed in `context`. A page that leaves `rows_here` out (an empty
+    list) is sent as it is.
+    """
+    head, here, tail = render_template(template_name, rows_here=ROWS_HERE, **context).partition(ROWS_HERE)
+    if not here:  # the page shows no list (nothing to list)
+        return current_app.response_class(head, mimetype="text/html")
+    template = current_app.jinja_env.get_template(rows_template)
+    context = dict(context, rows=rows)
+
+    def body():
+        yield head
+        current_app.update_template_context(context)
+        buffer, size = [], 0
+        for piece in template.generate(context):
+            buffer.append(piece)
+            size += len(piece)
+            if size >= STREAM_CHUNK:
+                yield "".join(buffer)
+                buffer, size = [], 0
+        buffer.append(tail)
+        yield "".join(buffer)
+
+    return current_app.response_class(stream_with_context(body()), mimetype="text/html")
+
+
+STREAM_CHUNK = 32 * 1024
 
 
 def init_app(app: Flask) -> None:

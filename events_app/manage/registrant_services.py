@@ -13,12 +13,13 @@ log is kept longer than personal details are (`flask registrations purge`).
 import csv
 import io
 import secrets
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import case, func, or_, select, update
+from sqlalchemy import and_, case, func, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
 from ..events.models import Event, EventStatus
@@ -50,6 +51,7 @@ class Counts:
     confirmed: int = 0
     waitlisted: int = 0
     attended: int = 0
+    cancelled: int = 0
 
 
 @dataclass
@@ -68,17 +70,25 @@ class RegistrantRow:
 @dataclass
 class RegistrantList:
     event: Event
-    rows: list[RegistrantRow]
+    # RegistrantRows: a list, or (`stream=True`) an iterator read as it goes.
+    rows: Iterable[RegistrantRow]
     counts: Counts
     # For a community meeting: each session with its counts, in time order.
     sessions: list[tuple[Event, Counts]]
     query: str = ""
+    # How many rows there are, cancelled ones included.
+    total: int = 0
 
 
-def _status_order():
+# Rows read from the database at a time while a list streams: memory stays
+# flat however many people registered.
+STREAM_BATCH = 500
+
+
+def _status_order(registration):
     return case(
-        (Registration.status == RegistrationStatus.CONFIRMED, 0),
-        (Registration.status == RegistrationStatus.WAITLISTED, 1),
+        (registration.status == RegistrationStatus.CONFIRMED, 0),
+        (registration.status == RegistrationStatus.WAITLISTED, 1),
         else_=2,
     )
 
@@ -93,12 +103,16 @@ def _matching(query: str):
 
 
 def _rows(session: Session, event: Event, query: str = "", active_only: bool = False
-          ) -> list[RegistrantRow]:
-    """The event's registrations (a meeting's with their session picks) in one query.
+          ) -> Iterator[RegistrantRow]:
+    """The event's registrations (a meeting's with their session picks) in one
+    query, read STREAM_BATCH at a time.
 
-    Waitlist positions are numbered over everyone on the event's (or the
-    session's) waitlist before the search narrows the list, so a person keeps
-    the number they have.
+    Each person comes with their picks straight after them (the rows are
+    ordered by the person's status, time and id, then picks after the
+    person), so a row is complete when the next person's begins. Waitlist
+    positions are numbered over everyone on the event's (or the session's)
+    waitlist before the search narrows the list, so a person keeps the number
+    they have.
     """
     parent = aliased(Registration)
     ranked = (
@@ -114,62 +128,95 @@ def _rows(session: Session, event: Event, query: str = "", active_only: bool = F
         .where(or_(Registration.event_id == event.id, parent.event_id == event.id))
         .subquery()
     )
+    person = aliased(Registration)  # the pick's person, or the row itself
+    is_pick = Registration.event_id != event.id
     statement = (
         select(Registration, ranked.c.position)
         .join(ranked, ranked.c.id == Registration.id)
-        .order_by(_status_order(), Registration.registered_dt, Registration.id)
+        .join(person, person.id == case((is_pick, Registration.parent_registration_id),
+                                        else_=Registration.id))
+        .order_by(_status_order(person), person.registered_dt, person.id,
+                  case((is_pick, 1), else_=0))
+        .execution_options(yield_per=STREAM_BATCH)
     )
     if query.strip():
         # A pick carries its person's name and address: it matches with them.
         statement = statement.where(_matching(query))
     if active_only:
         statement = statement.where(Registration.status != RegistrationStatus.CANCELLED)
-    top: list[RegistrantRow] = []
-    picks: dict[int, list[RegistrantRow]] = {}
+    current: RegistrantRow | None = None
+    sessions: dict[int, Event] = {}  # held, so each is loaded once while the rows stream
     for registration, position in session.execute(statement):
         row = RegistrantRow(registration, position if registration.is_waitlisted else None)
         if registration.event_id == event.id:
-            top.append(row)
-        else:
-            picks.setdefault(registration.parent_registration_id, []).append(row)
-    for row in top:
-        row.picks = sorted(picks.get(row.registration.id, []),
-                           key=lambda p: (p.registration.event.start_dt, p.registration.event_id))
-    return top
+            if current is not None:
+                yield _with_sorted_picks(current)
+            current = row
+        elif current is not None and registration.parent_registration_id == current.registration.id:
+            sessions.setdefault(registration.event_id, registration.event)
+            current.picks.append(row)
+        # else: a pick whose person is not listed (cancelled, or not matching).
+    if current is not None:
+        yield _with_sorted_picks(current)
+
+
+def _with_sorted_picks(row: RegistrantRow) -> RegistrantRow:
+    row.picks.sort(key=lambda p: (p.registration.event.start_dt, p.registration.event_id))
+    return row
+
+
+def _total(session: Session, event: Event, query: str, active_only: bool, counts: Counts) -> int:
+    if not query:
+        return counts.confirmed + counts.waitlisted + (0 if active_only else counts.cancelled)
+    statement = (select(func.count()).select_from(Registration)
+                 .where(Registration.event_id == event.id, _matching(query)))
+    if active_only:
+        statement = statement.where(Registration.status != RegistrationStatus.CANCELLED)
+    return session.scalar(statement)
 
 
 def counts(session: Session, events: list[Event]) -> dict[int, Counts]:
-    """Confirmed, waitlisted and attended per event, in one query."""
+    """Confirmed, waitlisted, attended (among those not cancelled) and
+    cancelled per event, in one query."""
     ids = [e.id for e in events]
     found = {}
     if ids:
+        active = Registration.status != RegistrationStatus.CANCELLED
         rows = session.execute(
             select(
                 Registration.event_id,
                 func.count(case((Registration.status == RegistrationStatus.CONFIRMED, 1))),
                 func.count(case((Registration.status == RegistrationStatus.WAITLISTED, 1))),
-                func.count(case((Registration.attended_dt.is_not(None), 1))),
+                func.count(case((and_(active, Registration.attended_dt.is_not(None)), 1))),
+                func.count(case((Registration.status == RegistrationStatus.CANCELLED, 1))),
             )
-            .where(Registration.event_id.in_(ids),
-                   Registration.status != RegistrationStatus.CANCELLED)
+            .where(Registration.event_id.in_(ids))
             .group_by(Registration.event_id)
         )
-        found = {event_id: (c, w, a) for event_id, c, w, a in rows}
-    return {e.id: Counts(e.capacity, *found.get(e.id, (0, 0, 0))) for e in events}
+        found = {event_id: tuple(figures) for event_id, *figures in rows}
+    return {e.id: Counts(e.capacity, *found.get(e.id, (0, 0, 0, 0))) for e in events}
 
 
 def registrant_list(session: Session, event: Event, query: str = "",
-                    active_only: bool = False) -> RegistrantList:
-    """What the registrants page, the CSV and the check-in page show."""
+                    active_only: bool = False, stream: bool = False) -> RegistrantList:
+    """What the registrants page, the CSV and the check-in page show.
+
+    With `stream`, `rows` is an iterator that reads the registrations as it
+    is consumed (the page and the CSV of an event with thousands of people);
+    otherwise a list.
+    """
     query = (query or "").strip()[:SEARCH_LENGTH]
     sessions = list(event.sessions)
     by_event = counts(session, [event, *sessions])
+    rows = _rows(session, event, query, active_only)
+    mine = by_event[event.id]
     return RegistrantList(
         event=event,
-        rows=_rows(session, event, query, active_only),
-        counts=by_event[event.id],
+        rows=rows if stream else list(rows),
+        counts=mine,
         sessions=[(s, by_event[s.id]) for s in sessions],
         query=query,
+        total=_total(session, event, query, active_only, mine),
     )
 
 
@@ -232,12 +279,14 @@ def _pick_text(pick: RegistrantRow) -> str:
     return text + ")"
 
 
-def registrants_csv(listing: RegistrantList) -> bytes:
+def registrants_csv(listing: RegistrantList) -> Iterator[bytes]:
     """One row per registration, its session picks in one cell; times in the
     site's zone. UTF-8 with a byte-order mark: Excel then reads accented and
-    Arabic names correctly."""
+    Arabic names correctly. Yielded in pieces of about CSV_CHUNK bytes as the
+    rows are read, so the whole file is never in memory."""
     out = io.StringIO()
     writer = csv.writer(out)
+    out.write("\ufeff")
     writer.writerow([
         gettext("Name"), gettext("E-mail"), gettext("Phone"), gettext("Status"),
         gettext("Waitlist position"), gettext("Sessions"), gettext("Language for e-mails"),
@@ -253,7 +302,19 @@ def registrants_csv(listing: RegistrantList) -> bytes:
             r.childcare_needs, _local(r.registered_dt), _local(r.attended_dt),
             _local(r.cancelled_dt),
         )])
-    return out.getvalue().encode("utf-8-sig")
+        if out.tell() >= CSV_CHUNK:
+            yield _drain(out)
+    yield _drain(out)
+
+
+CSV_CHUNK = 64 * 1024
+
+
+def _drain(out: io.StringIO) -> bytes:
+    data = out.getvalue().encode("utf-8")
+    out.seek(0)
+    out.truncate()
+    return data
 
 
 # --- changes on someone's behalf --------------------------------------------

@@ -5,11 +5,14 @@ Each route loads its event with `event_or_403` (a chair only for their
 Sub-councils' events, admins for all) and then only a registration of that
 event: an id from another event is a 404.
 """
-from flask import abort, current_app, flash, make_response, redirect, render_template, request, url_for
+from flask import (
+    abort, current_app, flash, redirect, render_template, request, stream_with_context, url_for,
+)
 from flask_babel import gettext, ngettext
 from flask_login import current_user
 
 from ..extensions import db
+from ..templating import stream_page
 from ..timeutil import now_utc
 from . import registrant_services as services
 from .permissions import event_or_403
@@ -33,18 +36,17 @@ def _registration_or_404(event, registration_id: int):
 @bp.get("/events/<slug>/registrants")
 def registrants(slug: str):
     event = event_or_403(slug)
-    return render_template(
-        "manage/registrants/list.html", event=event,
-        listing=services.registrant_list(db.session, event, _search()),
-        status_name=services.status_name,
-    )
+    listing = services.registrant_list(db.session, event, _search(), stream=True)
+    return stream_page("manage/registrants/list.html", "manage/registrants/_rows.html",
+                       listing.rows, event=event, listing=listing,
+                       status_name=services.status_name)
 
 
 @bp.get("/events/<slug>/registrants.csv")
 def registrants_csv(slug: str):
     event = event_or_403(slug)
-    listing = services.registrant_list(db.session, event, _search())
-    response = make_response(services.registrants_csv(listing))
+    listing = services.registrant_list(db.session, event, _search(), stream=True)
+    response = current_app.response_class(stream_with_context(services.registrants_csv(listing)))
     response.headers["Content-Type"] = "text/csv; charset=utf-8"
     response.headers["Content-Disposition"] = f'attachment; filename="{event.slug}-registrants.csv"'
     return response
