@@ -125,15 +125,16 @@ class BenchDatabase:
         self.pg_name = None
 
 
-def make_app(database_url_value: str):
-    """The real app on the benchmark's database (rate limits off, like the server)."""
+def make_app(database_url_value: str, **settings):
+    """The real app on the benchmark's database (rate limits off, like the
+    server); `settings` override the configuration (PAGE_CACHE_SECONDS=0)."""
     from config import Config
     from events_app import create_app
 
     config = type(
         "BenchConfig",
         (Config,),
-        {"SQLALCHEMY_DATABASE_URI": database_url_value, "RATELIMIT_ENABLED": False},
+        {"SQLALCHEMY_DATABASE_URI": database_url_value, "RATELIMIT_ENABLED": False, **settings},
     )
     return create_app(config)
 

@@ -105,6 +105,8 @@ def main(argv=None) -> int:
     add_events_option(parser)
     parser.add_argument("--requests", type=int, default=300, help="requests per page (default 300)")
     parser.add_argument("--top", type=int, default=25, help="functions listed per page (default 25)")
+    parser.add_argument("--page-cache-seconds", type=int, default=0,
+                        help="the page cache's lifetime (default 0: every request renders the page cold)")
     parser.add_argument("--show-sql", action="store_true", help="print each page's SQL statements")
     parser.add_argument("--no-profile", action="store_true", help="only count SQL and time the pages")
     args = parser.parse_args(argv)
@@ -118,7 +120,7 @@ def main(argv=None) -> int:
         info = build_database(make_app(database.url), now_utc(), total_events=args.events)
         print(f"database: {database.describe()}, {info['events']:,} events")
 
-        app = make_app(database.url)
+        app = make_app(database.url, PAGE_CACHE_SECONDS=args.page_cache_seconds)
 
         @app.get("/_bench/trivial")
         def bench_trivial():

@@ -224,3 +224,25 @@ def test_words_add_no_query(app, client, searchable):
 
     app.config["PAGE_CACHE_SECONDS"] = 0
     assert statements("/events?q=clinic+volunteers&nocache=1") == statements("/events?nocache=2")
+
+
+def test_a_long_list_is_counted_no_further_than_it_can_be_paged(app, client, events, monkeypatch):
+    """Issue 15: at 100,000 events the count stops at LISTED_AT_MOST, so it
+    costs what it costs at 1,000; the list says there are more and how to
+    reach them, and pages only through those."""
+    from events_app.events import services
+
+    monkeypatch.setattr(services, "LISTED_AT_MOST", 3)
+    app.config["EVENTS_PER_PAGE"] = 2
+    response = client.get("/events")
+    assert page(response).one(class_="results-heading").text == "More than 3 events"
+    assert "Only the first 3 are listed: choose a day to start from" in page(response).one("main").text
+    assert event_slugs(response) == ["job-fair", "school-night"]
+    assert "Page 1 of 2" in page(response).one("nav", class_="pagination").text
+    # Past the last page, the last page: the third event, not the fourth.
+    assert event_slugs(client.get("/events?page=9")) == ["big-meeting"]
+    # A day to start from reaches the later ones.
+    assert event_slugs(client.get("/events?from=2026-12-10")) == ["big-meeting", "council-meeting"]
+    # Exactly as many as can be listed: counted exactly.
+    response = client.get("/events?council=education")
+    assert page(response).one(class_="results-heading").text == "3 events"

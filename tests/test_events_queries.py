@@ -164,3 +164,41 @@ def test_home_runs_the_same_number_of_queries_with_6_or_500_events(app, client, 
     assert sum(len(day.find_all("article", class_="event-card"))
                for day in home.find_all("section", class_="day")) == 30
     assert len(many) == len(few), "\n---\n".join(many)
+
+
+@pytest.mark.parametrize("path", ["/events", "/events?page=3", "/events?council=council-1",
+                                  "/events?kind=community-meeting", "/"])
+def test_the_lists_read_an_index_in_order_without_statistics(app, client, clock, small_world,
+                                                            path):
+    """Issue 15: at 100,000 events a list must not sort every upcoming event
+    to show twenty, nor count through the table. SQLite has no statistics
+    here (as on a new installation), which is when it mistook the index on
+    parent_id for the way to "parent_id IS NULL"; migration 0016's partial
+    indexes leave it no such mistake to make."""
+    with app.app_context():
+        engine = db.engine
+        if engine.dialect.name != "sqlite":
+            pytest.skip("the plans asserted are SQLite's; PostgreSQL plans by its statistics")
+        add_events(clock.now, 300)
+    seen = []
+
+    def record(_conn, _cursor, statement, parameters, _context, _executemany):
+        seen.append((statement, parameters))
+
+    from sqlalchemy import event as sa_event
+
+    sa_event.listen(engine, "before_cursor_execute", record)
+    try:
+        assert client.get(path).status_code == 200
+    finally:
+        sa_event.remove(engine, "before_cursor_execute", record)
+    lists = [(s, p) for s, p in seen if s.lstrip().startswith("SELECT")
+             and "FROM event" in s and "recurrence_rule IS NULL" in s]
+    assert lists, seen
+    with engine.connect() as connection:
+        for statement, parameters in lists:
+            plan = " | ".join(row[-1] for row in connection.exec_driver_sql(
+                "EXPLAIN QUERY PLAN " + statement, parameters))
+            assert "ix_event_one_off" in plan or "ix_event_kind_start_dt" in plan, (statement, plan)
+            assert "TEMP B-TREE FOR ORDER BY" not in plan, (statement, plan)
+            assert "ix_event_parent_id (parent_id=?)" not in plan.split("SUBQUERY")[0], (statement, plan)

@@ -6,7 +6,7 @@ from datetime import datetime
 import markdown
 import nh3
 from markupsafe import Markup
-from sqlalchemy import JSON, Column, ForeignKey, Index, String, Table, Text, and_, cast, event, literal, or_
+from sqlalchemy import JSON, Column, ForeignKey, Index, String, Table, Text, and_, cast, event, literal, or_, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from flask_babel import lazy_gettext as _l
@@ -120,6 +120,14 @@ def new_uid() -> str:
     return uuid.uuid4().hex
 
 
+_ONE_OFF = "parent_id IS NULL AND recurrence_rule IS NULL"
+
+
+def _where(condition: str) -> dict:
+    """A partial index's condition, on both databases."""
+    return {"sqlite_where": text(condition), "postgresql_where": text(condition)}
+
+
 class Event(Localized, db.Model):
     __tablename__ = "event"
     TRANSLATED = ("title", "summary", "description", "accessibility_notes",
@@ -161,9 +169,7 @@ class Event(Localized, db.Model):
     # (`ends_after`); empty for an event that does not repeat.
     series_end_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
     status: Mapped[str] = mapped_column(String(16), default=EventStatus.DRAFT)
-    parent_id: Mapped[int | None] = mapped_column(
-        ForeignKey("event.id", ondelete="CASCADE"), index=True
-    )
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"))
     # For calendars: the UID never changes; SEQUENCE grows with every change
     # of time, place, title or status (RFC 5545 §3.8.7.4).
     uid: Mapped[str] = mapped_column(String(64), unique=True, default=new_uid)
@@ -181,7 +187,26 @@ class Event(Localized, db.Model):
             " OR registration_closes_dt > registration_opens_dt",
             name="registration_closes_after_opening",
         ),
-        Index("ix_event_status_start_dt", "status", "start_dt"),
+        # The indexes the public lists need, whatever the number of events
+        # (issue 15). Partial, so that neither database can mistake
+        # "parent_id IS NULL" (nearly every row) for a selective condition,
+        # as SQLite does without statistics:
+        # a meeting's sessions;
+        Index("ix_event_parent_id", "parent_id", **_where("parent_id IS NOT NULL")),
+        # the one-off top-level events in the order lists show them (a page,
+        # the home page's weeks, a Sub-council's next events: no sort);
+        Index("ix_event_one_off_start", "start_dt", "id", **_where(_ONE_OFF)),
+        # the same, by end, for "how many are still to come": a count read
+        # from the index alone, by Sub-council and kind too (the predicate's
+        # columns are in it for SQLite);
+        Index("ix_event_one_off_end", "end_dt", "status", "parent_id", "recurrence_rule",
+              "council_id", "kind", **_where(_ONE_OFF)),
+        # community meetings by start, for the home page's next three;
+        Index("ix_event_kind_start_dt", "kind", "start_dt"),
+        # the repeating ones still running (few: a Sub-council's monthly meeting);
+        Index("ix_event_series_end", "series_end_dt", **_where("recurrence_rule IS NOT NULL")),
+        # and by start for the jobs (reminders, digests, the report).
+        Index("ix_event_start_dt", "start_dt"),
     )
 
     # Listing pages show these with every event: loaded in one query by the

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from itertools import islice
 
-from sqlalchemy import String, and_, cast, exists, func, or_, select
+from sqlalchemy import String, and_, cast, exists, func, literal, or_, select
 from sqlalchemy.orm import Session, aliased, joinedload, selectinload
 
 from ..councils.models import Recommendation, SubCouncil, Theme
@@ -72,6 +72,8 @@ class Page:
     page: int
     per_page: int
     total: int
+    # There are more than `total`: only the first `total` can be paged through.
+    capped: bool = False
 
     @property
     def pages(self) -> int:
@@ -197,6 +199,11 @@ def upcoming(session: Session, conditions: list, after: datetime, before: dateti
     return items[:limit] if limit is not None else items
 
 
+# The most events `/events` lists for one search: past them, a day to start
+# from ("from") or a filter narrows it.
+LISTED_AT_MOST = 1000
+
+
 def find_events(
     session: Session, now: datetime, filters: EventFilter, page: int = 1, per_page: int = 20
 ) -> Page:
@@ -205,32 +212,40 @@ def find_events(
     after = _listing_after(filters, now)
     one_off = _one_off(conditions, after)
     dates = _dates(session, conditions, after, options=_listing_options())
-    total = (session.scalar(select(func.count()).select_from(Event).where(*one_off)) or 0) + len(dates)
+    # Counted no further than LISTED_AT_MOST: the count then costs the same
+    # at 1,000 events as at 100,000 (a filter makes it walk the events in
+    # order until it has found enough).
+    counted = select(literal(1)).where(*one_off).limit(LISTED_AT_MOST + 1).subquery()
+    total = (session.scalar(select(func.count()).select_from(counted)) or 0) + len(dates)
+    capped = total > LISTED_AT_MOST
+    total = min(total, LISTED_AT_MOST)
     # Past the last page, the last page: ?page=99999999999999999999 must not
     # reach the database (an OFFSET beyond 64 bits fails on both).
     page = min(max(1, page), page_count(total, per_page))
     offset = (page - 1) * per_page
+    # The last page of a capped list ends with the last one counted.
+    size = max(0, min(per_page, total - offset)) if capped else per_page
     ordered = select(Event).where(*one_off).order_by(Event.start_dt, Event.id)
     if not dates:
         items = session.scalars(
-            ordered.options(*_listing_options()).limit(per_page).offset(offset)).all()
-        return Page(items=list(items), page=page, per_page=per_page, total=total)
+            ordered.options(*_listing_options()).limit(size).offset(offset)).all()
+        return Page(items=list(items), page=page, per_page=per_page, total=total, capped=capped)
     # Which one-off events fall on this page depends on the dates before it:
     # merge the keys of the one-off events up to its end with the dates.
     keys = session.execute(
         select(Event.start_dt, Event.id).where(*one_off).order_by(Event.start_dt, Event.id)
-        .limit(offset + per_page)).all()
+        .limit(offset + size)).all()
     merged = heapq.merge(((start, event_id, None) for start, event_id in keys),
                          ((item.start_dt, item.id, item) for item in dates),
                          key=lambda item: item[:2])
-    window = list(islice(merged, offset, offset + per_page))
+    window = list(islice(merged, offset, offset + size))
     wanted = [event_id for _start, event_id, item in window if item is None]
     loaded = {}
     if wanted:
         loaded = {event.id: event for event in session.scalars(
             select(Event).where(Event.id.in_(wanted)).options(*_listing_options()))}
     items = [item if item is not None else loaded[event_id] for _start, event_id, item in window]
-    return Page(items=items, page=page, per_page=per_page, total=total)
+    return Page(items=items, page=page, per_page=per_page, total=total, capped=capped)
 
 
 def events_after(session: Session, filters: EventFilter, after: datetime,
