@@ -140,3 +140,22 @@ def test_many_events_on_a_recommendation_are_bounded_lists_with_their_totals(
     assert upcoming[:2] == ["/events/next-0", "/events/next-1"] and len(upcoming) == 20
     past = recommendation.one("section", **{"aria-labelledby": "past-heading"}).links()
     assert past[:2] == ["/events/past-0", "/events/past-1"] and len(past) == 20
+
+    # Counted no further than COUNTED_AT_MOST (issue 15: the same cost at
+    # 100,000 events): the pages say "more than", the API says it is capped.
+    from events_app.events import services as event_services
+
+    app.config["PAGE_CACHE_SECONDS"] = 0
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(event_services, "COUNTED_AT_MOST", 30)
+        assert "More than 30 events in all: see them" in page(client.get("/councils/busy")).text
+        recommendation = page(client.get("/recommendations/BU-1"))
+        assert "The next 20 of more than 30 upcoming events." in recommendation.text
+        assert "The latest 20 of 27 past events." in recommendation.text  # under the cap: exact
+        item = client.get("/api/v1/recommendations?council=busy").get_json()["items"][0]
+        assert (item["events_total"], item["events_total_capped"]) == (30, True)
+        # Still the latest five, the next twenty.
+        assert page(client.get("/councils/busy")).one("ul", class_="rec-events").links() == [
+            f"/events/next-{n}" for n in range(28, 33)]
+    item = client.get("/api/v1/recommendations?council=busy").get_json()["items"][0]
+    assert (item["events_total"], item["events_total_capped"]) == (60, False)

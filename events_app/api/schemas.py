@@ -194,7 +194,10 @@ class Recommendation(Answer):
     api_url: str
     events: list[EventRef] = Field(description="The latest 20 published or cancelled events that act on "
                                                "it, oldest of them first.")
-    events_total: int = Field(description="How many events act on it in all.")
+    events_total: int = Field(description="How many published or cancelled events act on it in all, "
+                                          "counted up to 1,000 (see `events_total_capped`).")
+    events_total_capped: bool = Field(description="True when more than `events_total` (1,000) events "
+                                                  "act on it: they were counted no further.")
 
 
 class RecommendationList(Answer):

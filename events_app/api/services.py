@@ -301,6 +301,7 @@ def _recommendations(session: DbSession, conditions: list, language: str, zone: 
                 starts=moment(event.start_dt, zone), url=links.page("events.detail", slug=event.slug),
                 api_url=links.url("api.event", slug=event.slug)) for event in acted_on[rec.id].events],
             events_total=acted_on[rec.id].total,
+            events_total_capped=acted_on[rec.id].capped,
         )
         for rec in found
     ]

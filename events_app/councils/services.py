@@ -42,6 +42,9 @@ class RecommendationPage:
     # How many there are in all (the page shows the first RECOMMENDATION_EVENTS).
     upcoming_total: int = 0
     past_total: int = 0
+    # More than the total (COUNTED_AT_MOST), which was counted no further.
+    upcoming_capped: bool = False
+    past_capped: bool = False
 
 
 def list_councils(session: Session) -> list[tuple[SubCouncil, int]]:
@@ -93,7 +96,8 @@ def recommendation_page(session: Session, code: str, now: datetime) -> Recommend
         return None
     upcoming, past = recommendation_events(session, recommendation.id, now, RECOMMENDATION_EVENTS)
     page = RecommendationPage(recommendation, upcoming=upcoming.events, past=past.events,
-                              upcoming_total=upcoming.total, past_total=past.total)
+                              upcoming_total=upcoming.total, past_total=past.total,
+                              upcoming_capped=upcoming.capped, past_capped=past.capped)
     page.attendance = past_attendance(session, [recommendation.id], now)[recommendation.id]
     return page
 
@@ -124,12 +128,18 @@ def past_attendance(session: Session, recommendation_ids: list[int],
 
     if not recommendation_ids:
         return {}
+    # Only the check-ins at these recommendations' events: not every
+    # registration the site ever had.
+    theirs = Registration.event_id.in_(
+        select(event_recommendations.c.event_id)
+        .where(event_recommendations.c.recommendation_id.in_(recommendation_ids)))
     checked = union_all(
         select(Registration.event_id.label("event_id"))
         .join(Event, Event.id == Registration.event_id)
-        .where(Registration.attended_dt.is_not(None), Event.recurrence_rule.is_(None)),
+        .where(theirs, Registration.attended_dt.is_not(None), Event.recurrence_rule.is_(None)),
         select(Registration.event_id.label("event_id"))
-        .join(CheckIn, CheckIn.registration_id == Registration.id),
+        .join(CheckIn, CheckIn.registration_id == Registration.id)
+        .where(theirs),
     ).subquery()
     attended = (
         select(checked.c.event_id, func.count().label("n"))

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from itertools import islice
 
-from sqlalchemy import String, and_, cast, exists, func, literal, or_, select
+from sqlalchemy import String, and_, cast, exists, func, literal, or_, select, union_all
 from sqlalchemy.orm import Session, aliased, joinedload, selectinload
 
 from ..councils.models import Recommendation, SubCouncil, Theme
@@ -323,57 +323,79 @@ def get_event_for_registration(session: Session, slug: str) -> Event | None:
     ).first()
 
 
+# How far the events acting on a recommendation are counted: past it, a
+# page says "more than 1,000". Counting every one costs as many reads as
+# there are (11,000 for one recommendation at 100,000 events).
+COUNTED_AT_MOST = 1000
+
+
 @dataclass
 class Acted:
-    """Events acting on a recommendation: some of them, and how many in all."""
+    """Events acting on a recommendation: some of them, and how many in all
+    (`capped`: more than `total`, which is then COUNTED_AT_MOST)."""
 
     events: list
     total: int
+    capped: bool = False
 
     @property
     def more(self) -> int:
         return self.total - len(self.events)
 
 
-def _acting_on(*conditions):
-    return (
-        select(Event)
-        .join(event_recommendations, event_recommendations.c.event_id == Event.id)
-        .where(Event.status.in_(PUBLIC_STATUSES), *conditions)
-        .options(joinedload(Event.parent))  # in the same query: a count that does not depend on the rows
-    )
+def _public_acting_on(recommendation_id: int):
+    """Public events acting on the recommendation, as a condition on `Event`.
+
+    EXISTS, not a join: the database then walks the events in the order
+    asked for (by start) and stops at the limit, instead of reading every
+    event of the recommendation to sort them.
+    """
+    link = event_recommendations.c
+    return and_(Event.status.in_(PUBLIC_STATUSES),
+                exists().where(link.event_id == Event.id, link.recommendation_id == recommendation_id))
+
+
+def _counted(recommendation_id: int, *conditions):
+    """How many public events act on the recommendation (and meet
+    `conditions`), counted no further than COUNTED_AT_MOST + 1."""
+    link = event_recommendations.c
+    some = (select(literal(1)).select_from(event_recommendations)
+            .join(Event, Event.id == link.event_id)
+            .where(link.recommendation_id == recommendation_id, Event.status.in_(PUBLIC_STATUSES),
+                   *conditions)
+            .limit(COUNTED_AT_MOST + 1).subquery())
+    return select(func.count()).select_from(some).scalar_subquery()
+
+
+def _acted(events: list, counted: int) -> Acted:
+    counted = counted or 0
+    return Acted(events, min(counted, COUNTED_AT_MOST), counted > COUNTED_AT_MOST)
 
 
 def events_for_recommendations(
     session: Session, recommendation_ids: list[int], limit: int = 5
 ) -> dict[int, Acted]:
     """The `limit` latest public events acting on each recommendation (oldest
-    of them first) and how many there are, in one query however many there are."""
+    of them first) and how many there are: two queries however many
+    recommendations and events there are."""
     if not recommendation_ids:
         return {}
-    link = event_recommendations.c
-    ranked = (
-        select(
-            link.recommendation_id, link.event_id,
-            func.row_number().over(partition_by=link.recommendation_id,
-                                   order_by=(Event.start_dt.desc(), Event.id.desc())).label("rank"),
-            func.count().over(partition_by=link.recommendation_id).label("total"),
-        )
-        .join(Event, Event.id == link.event_id)
-        .where(link.recommendation_id.in_(recommendation_ids), Event.status.in_(PUBLIC_STATUSES))
-        .subquery()
-    )
+    latest = union_all(*(
+        select(select(literal(rec_id).label("recommendation_id"), Event.id.label("event_id"))
+               .where(_public_acting_on(rec_id))
+               .order_by(Event.start_dt.desc(), Event.id.desc()).limit(limit).subquery())
+        for rec_id in recommendation_ids
+    )).subquery()
     rows = session.execute(
-        select(ranked.c.recommendation_id, Event, ranked.c.total)
-        .join(Event, Event.id == ranked.c.event_id)
-        .where(ranked.c.rank <= limit)
-        .options(joinedload(Event.parent))  # in the same query: a count that does not depend on the rows
+        select(latest.c.recommendation_id, Event)
+        .join(Event, Event.id == latest.c.event_id)
+        .options(joinedload(Event.parent))  # in the same query
         .order_by(Event.start_dt, Event.id)
     ).all()
-    found = {rec_id: Acted([], 0) for rec_id in recommendation_ids}
-    for rec_id, event, total in rows:
+    totals = session.execute(select(*(_counted(rec_id) for rec_id in recommendation_ids))).one()
+    found = {rec_id: _acted([], total) for rec_id, total in zip(recommendation_ids, totals)}
+    for rec_id, event in rows:
         found[rec_id].events.append(event)
-        found[rec_id].total = total
     return found
 
 
@@ -381,20 +403,19 @@ def recommendation_events(session: Session, recommendation_id: int, now: datetim
                           limit: int = 20) -> tuple[Acted, Acted]:
     """A recommendation's upcoming events (soonest first) and past ones (latest
     first), at most `limit` of each, with how many there are of each."""
-    link = event_recommendations.c
-    acting = [link.recommendation_id == recommendation_id, Event.status.in_(PUBLIC_STATUSES)]
+    acting = _public_acting_on(recommendation_id)
     still_on = ends_after(now)
-    counts = session.execute(
-        select(func.count().filter(still_on), func.count().filter(~still_on))
-        .select_from(event_recommendations).join(Event, Event.id == link.event_id)
-        .where(*acting)).one()
+    upcoming_total, past_total = session.execute(select(
+        _counted(recommendation_id, still_on), _counted(recommendation_id, ~still_on))).one()
+    with_meeting = joinedload(Event.parent)  # in the same query
     upcoming = session.scalars(
-        _acting_on(link.recommendation_id == recommendation_id, still_on)
+        select(Event).where(acting, still_on).options(with_meeting)
         .order_by(Event.start_dt, Event.id).limit(limit)).all()
     past = session.scalars(
-        _acting_on(link.recommendation_id == recommendation_id, ~still_on)
+        # What is over began before now: the walk back starts there.
+        select(Event).where(acting, ~still_on, Event.start_dt <= now).options(with_meeting)
         .order_by(Event.start_dt.desc(), Event.id.desc()).limit(limit)).all()
-    return Acted(list(upcoming), counts[0] or 0), Acted(list(past), counts[1] or 0)
+    return _acted(list(upcoming), upcoming_total), _acted(list(past), past_total)
 
 
 def upcoming_events_for_council(
