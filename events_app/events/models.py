@@ -203,10 +203,14 @@ class Event(Localized, db.Model):
               "council_id", "kind", **_where(_ONE_OFF)),
         # community meetings by start, for the home page's next three;
         Index("ix_event_kind_start_dt", "kind", "start_dt"),
-        # the repeating ones still running (few: a Sub-council's monthly meeting);
-        Index("ix_event_series_end", "series_end_dt", **_where("recurrence_rule IS NOT NULL")),
-        # and by start for the jobs (reminders, digests, the report).
+        # the repeating ones still running (few: a Sub-council's monthly
+        # meeting), and when the last of them left a feed's window;
+        Index("ix_event_series_end", "series_end_dt", **_where("series_end_dt IS NOT NULL")),
+        # by start for the feeds (their first 2,000) and the jobs (reminders,
+        # digests, the report);
         Index("ix_event_start_dt", "start_dt"),
+        # and by end, for when the last event left a feed's window.
+        Index("ix_event_end_dt", "end_dt"),
     )
 
     # Listing pages show these with every event: loaded in one query by the

@@ -12,7 +12,8 @@ top-level events by start (a page without a sort) and by end (the count of
 those to come, by Sub-council and kind too, from the index alone), the
 running series by their end, the community meetings by start.
 ix_event_status_start_dt, which made SQLite count through the table, gives
-way to a plain index on start for the jobs.
+way to plain indexes on start (a feed's first 2,000 events, the jobs) and
+on end (when the last event left a feed's window).
 """
 from alembic import op
 import sqlalchemy as sa
@@ -45,12 +46,14 @@ def upgrade():
                               **_where(ONE_OFF))
         batch_op.create_index('ix_event_kind_start_dt', ['kind', 'start_dt'], unique=False)
         batch_op.create_index('ix_event_series_end', ['series_end_dt'], unique=False,
-                              **_where("recurrence_rule IS NOT NULL"))
+                              **_where("series_end_dt IS NOT NULL"))
         batch_op.create_index('ix_event_start_dt', ['start_dt'], unique=False)
+        batch_op.create_index('ix_event_end_dt', ['end_dt'], unique=False)
 
 
 def downgrade():
     with op.batch_alter_table('event', schema=None) as batch_op:
+        batch_op.drop_index('ix_event_end_dt')
         batch_op.drop_index('ix_event_start_dt')
         batch_op.drop_index('ix_event_series_end')
         batch_op.drop_index('ix_event_kind_start_dt')

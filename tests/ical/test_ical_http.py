@@ -291,3 +291,36 @@ def test_renaming_a_venue_changes_the_feeds_etag(app, client, clock, make_event,
     assert after.headers["ETag"] != before.headers["ETag"]
     assert b"Renamed Community Centre" in after.data
     assert client.get(f"/events/{event.slug}.ics").headers["ETag"] != single_before.headers["ETag"]
+
+
+def test_a_feed_carries_its_first_events_only(app, client, clock, make_event, monkeypatch):
+    """Issue 15: a feed carries at most FEED_MAX_EVENTS events, the first of
+    its window by start, so that checking and building it cost the same at
+    100,000 events as at 2,000. An event past them is not in it; one
+    before them takes the place of the last."""
+    monkeypatch.setattr(services, "FEED_MAX_EVENTS", 3)
+    # The statements are built once per scope, with the limit in them.
+    services._events_statements.cache_clear()
+    services._validator_statement.cache_clear()
+    try:
+        for day in range(1, 6):
+            make_event(slug=f"day-{day}", title=f"Day {day}", start_dt=clock.now + timedelta(days=day))
+
+        def summaries(path=FEED):
+            body = client.get(path).get_data()
+            return [line.split(b":", 1)[1].decode() for line in body.split(b"\r\n")
+                    if line.startswith(b"SUMMARY:")]
+
+        assert summaries() == ["Day 1", "Day 2", "Day 3"]
+        make_event(slug="day-9", title="Day 9", start_dt=clock.now + timedelta(days=9))
+        assert summaries() == ["Day 1", "Day 2", "Day 3"]
+        etag = etag_of(client)
+        assert client.get(FEED, headers={"If-None-Match": etag}).status_code == 304
+        make_event(slug="soon", title="Soon", start_dt=clock.now + timedelta(hours=3))
+        assert etag_of(client) != etag
+        assert summaries() == ["Soon", "Day 1", "Day 2"]
+        atom = client.get("/feeds/events.atom").get_data(as_text=True)
+        assert atom.count("<entry>") == 3 and "Day 3" not in atom
+    finally:
+        services._events_statements.cache_clear()
+        services._validator_statement.cache_clear()
