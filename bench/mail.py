@@ -279,7 +279,7 @@ def write_outbox(app, count: int, now) -> dict:
                 ics = build_calendar(
                     [calendar_event], site_url=site_url, zone=zone, method=Method.REQUEST,
                     organizer=organizer,
-                ).to_ical().decode("utf-8")
+                ).decode("utf-8")
             # The attendee line, as registrations.notifications adds it.
             head, end, tail = ics.rpartition("END:VEVENT\r\n")
             ics = head + f"ATTENDEE;CN=\"{name}\";PARTSTAT=ACCEPTED;RSVP=FALSE:mailto:{address}\r\n" + end + tail

@@ -35,6 +35,31 @@ class UTCDateTime(TypeDecorator):
             return value.replace(tzinfo=timezone.utc)
         return value.astimezone(timezone.utc)
 
+    def result_processor(self, dialect, coltype):
+        """On SQLite, the stored text read with `datetime.fromisoformat`.
+
+        SQLAlchemy's SQLite processor parses each value with a regular
+        expression, then `process_result_value` makes it aware: a fifth of
+        the time of reading 2,000 events for a feed went there.
+        `fromisoformat` reads the stored form ("2027-03-07 14:00:00.000000",
+        or without the fraction) in C; anything else goes the general way.
+        """
+        general = super().result_processor(dialect, coltype)
+        if dialect.name != "sqlite":
+            return general
+        parse, utc = datetime.fromisoformat, timezone.utc
+
+        def process(value):
+            if value.__class__ is str:
+                try:
+                    parsed = parse(value)
+                except ValueError:
+                    return general(value)
+                return parsed.replace(tzinfo=utc) if parsed.tzinfo is None else parsed.astimezone(utc)
+            return general(value)
+
+        return process
+
 
 def now_utc() -> datetime:
     return datetime.now(timezone.utc)

@@ -132,3 +132,28 @@ def test_local_today_is_the_day_in_toronto_not_in_utc(app):
     late_evening = utc(2026, 11, 2, 3, 0)  # 22:00 EST on Sunday 1 November
     with app.app_context():
         assert local_today(late_evening) == date(2026, 11, 1)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("2027-03-07 14:00:00.000000", utc(2027, 3, 7, 14, 0)),  # as SQLAlchemy stores it
+        ("2027-03-07 14:00:00.250000", utc(2027, 3, 7, 14, 0, 0, 250000)),
+        ("2027-03-07 14:00:00", utc(2027, 3, 7, 14, 0)),  # CURRENT_TIMESTAMP's form
+        ("2027-03-07T14:00:00", utc(2027, 3, 7, 14, 0)),
+        ("2027-03-07 09:00:00-05:00", utc(2027, 3, 7, 14, 0)),  # an offset is honoured
+    ],
+)
+def test_sqlite_text_reads_as_aware_utc(app, make_event, text, expected):
+    """SQLite keeps text; every form it may hold is read as the same aware UTC time."""
+    event = make_event()
+    with app.app_context():
+        if db.engine.dialect.name != "sqlite":
+            pytest.skip("SQLite stores times as text; PostgreSQL as timestamptz")
+        db.session.execute(db.text("UPDATE event SET created_dt = :text WHERE id = :id"),
+                           {"text": text, "id": event.id})
+        db.session.commit()
+        db.session.expire_all()
+        loaded = db.session.get(Event, event.id)
+        assert loaded.created_dt == expected and loaded.created_dt.utcoffset() == timedelta(0)
+        assert loaded.created_dt.tzinfo is UTC

@@ -716,8 +716,8 @@ def current_event_validator(
     )
 
 
-def build_feed(session: Session, feed: Feed, now: datetime, site_url: str, zone: ZoneInfo):
-    """The feed as an `icalendar.Calendar` (not cached)."""
+def build_feed(session: Session, feed: Feed, now: datetime, site_url: str, zone: ZoneInfo) -> bytes:
+    """The feed's bytes (not cached)."""
     return build_calendar(
         feed_events(session, feed, now),
         site_url=site_url,
@@ -741,7 +741,7 @@ def feed_body(
     body = cache.get(validator.etag)
     if body is None:
         with collector_paused():
-            body = build_feed(session, feed, now, site_url, zone).to_ical()
+            body = build_feed(session, feed, now, site_url, zone)
         cache.put(validator.etag, body)
     return body
 
@@ -758,7 +758,7 @@ def event_body(
             return None
         body = build_calendar(
             [CalendarEvent.from_model(event)], site_url=site_url, zone=zone
-        ).to_ical()
+        )
         cache.put(validator.etag, body)
     return body
 
@@ -772,7 +772,7 @@ def registrant_body(events: Iterable[Event], site_url: str, zone: ZoneInfo) -> b
         name=_("My registrations: %(organisation)s", organisation=_organisation()),
         description=_("The events you have a place at."),
         refresh=FEED_REFRESH,
-    ).to_ical()
+    )
 
 
 # ---------------------------------------------------------------------------

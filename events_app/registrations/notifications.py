@@ -20,13 +20,12 @@ from email.utils import parseaddr
 
 from flask import current_app
 from flask_babel import force_locale
-from icalendar import Event as VEvent
 from icalendar import vCalAddress
 from sqlalchemy.orm import Session
 
 from ..events.models import Event
 from ..events.recurrence import occurrences_between
-from ..ical.builders import CalendarEvent, Method, build_calendar
+from ..ical.builders import CalendarEvent, Method, build_calendar, property_line
 from ..i18n import LocalizedText, current_language, pick_text
 from ..ical.services import absolute_url
 from ..mail.models import OutboxMessage
@@ -83,7 +82,7 @@ def _event_calendar(event: Event, method: Method) -> str:
     text = build_calendar(
         [CalendarEvent.from_model(event)], site_url=site_url, zone=site_zone(),
         method=method, organizer=organizer_address(),
-    ).to_ical().decode("utf-8")
+    ).decode("utf-8")
     if len(_CALENDARS) >= _CALENDAR_ENTRIES:
         _CALENDARS.clear()
     _CALENDARS[key] = (now, text)
@@ -91,15 +90,12 @@ def _event_calendar(event: Event, method: Method) -> str:
 
 
 def _attendee_line(registration: Registration) -> str:
-    """The person's ATTENDEE property, folded as icalendar folds it."""
-    component = VEvent()
+    """The person's ATTENDEE property, as icalendar writes and folds it."""
     address = vCalAddress(f"mailto:{registration.email}")
     address.params.update({"CN": registration.name, "ROLE": "REQ-PARTICIPANT",
                            # Registered already: accepted, no reply wanted.
                            "PARTSTAT": "ACCEPTED", "RSVP": "FALSE"})
-    component["ATTENDEE"] = address
-    lines = component.to_ical().decode("utf-8")
-    return lines[len("BEGIN:VEVENT\r\n"):-len("END:VEVENT\r\n")]
+    return property_line("ATTENDEE", address) + "\r\n"
 
 
 def invitation(event: Event, registration: Registration, method: Method) -> str:
