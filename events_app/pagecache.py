@@ -22,7 +22,7 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from functools import wraps
+from functools import lru_cache, wraps
 
 from flask import current_app, g, request, session
 from flask_wtf.csrf import generate_csrf
@@ -74,13 +74,19 @@ event_seat_state = Table(
 
 def bump_seats(connection, event_ids) -> None:
     """One more version of these events' places (a row made where there is none)."""
-    dialect = connection.dialect.name
-    module = postgresql if dialect == "postgresql" else sqlite
+    statement = _bump_seats_statement(connection.dialect.name)
     for event_id in sorted(event_ids):  # in id order: two transactions never wait on each other crosswise
-        statement = module.insert(event_seat_state).values(event_id=event_id, version=1)
-        connection.execute(statement.on_conflict_do_update(
-            index_elements=[event_seat_state.c.event_id],
-            set_={"version": event_seat_state.c.version + 1}))
+        connection.execute(statement, {"event_id": event_id})
+
+
+@lru_cache(maxsize=None)
+def _bump_seats_statement(dialect: str):
+    module = postgresql if dialect == "postgresql" else sqlite
+    return module.insert(event_seat_state).values(
+        event_id=bindparam("event_id"), version=1
+    ).on_conflict_do_update(
+        index_elements=[event_seat_state.c.event_id],
+        set_={"version": event_seat_state.c.version + 1})
 
 
 _public_tables: set[Table] = set()

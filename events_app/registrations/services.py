@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 
 from flask_babel import LazyString, format_datetime, gettext
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, bindparam, func, or_, select
 from sqlalchemy.orm import Session, lazyload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -165,6 +165,32 @@ _LOCKED_COLUMNS = ("status", "capacity", "parent_id", "start_dt", "end_dt",
                    "registration_opens_dt", "registration_closes_dt")
 
 
+# The statements of every registration, built once (building one costs
+# about as much as SQLite takes to run it).
+_LOCK = (
+    select(Event.id, *(getattr(Event, name) for name in _LOCKED_COLUMNS))
+    .where(Event.id.in_(bindparam("ids", expanding=True)))
+    .order_by(Event.id)
+    .with_for_update()
+)
+_CONFIRMED = (
+    select(func.count())
+    .select_from(Registration)
+    .where(Registration.event_id == bindparam("event_id"),
+           Registration.status == RegistrationStatus.CONFIRMED)
+)
+_ACTIVE = (
+    select(Registration)
+    # Its event is the one in hand (the identity map has it): no join.
+    .options(lazyload(Registration.event))
+    .where(
+        Registration.event_id == bindparam("event_id"),
+        Registration.email_key == bindparam("email_key"),
+        Registration.status != RegistrationStatus.CANCELLED,
+    )
+)
+
+
 def _lock_events(session: Session, event_ids: Iterable[int]) -> dict[int, Event]:
     """Lock these events' rows (in id order); their deciding columns as they are now.
 
@@ -173,12 +199,7 @@ def _lock_events(session: Session, event_ids: Iterable[int]) -> dict[int, Event]
     """
     if session.get_bind().dialect.name == "sqlite":
         serialise_sqlite(session)
-    rows = session.execute(
-        select(Event.id, *(getattr(Event, name) for name in _LOCKED_COLUMNS))
-        .where(Event.id.in_(sorted(set(event_ids))))
-        .order_by(Event.id)
-        .with_for_update()
-    ).all()
+    rows = session.execute(_LOCK, {"ids": sorted(set(event_ids))}).all()
     events = {}
     for row in rows:
         event = session.get(Event, row.id)
@@ -189,14 +210,7 @@ def _lock_events(session: Session, event_ids: Iterable[int]) -> dict[int, Event]
 
 
 def _confirmed_count(session: Session, event_id: int) -> int:
-    return session.scalar(
-        select(func.count())
-        .select_from(Registration)
-        .where(
-            Registration.event_id == event_id,
-            Registration.status == RegistrationStatus.CONFIRMED,
-        )
-    ) or 0
+    return session.scalar(_CONFIRMED, {"event_id": event_id}) or 0
 
 
 def _has_seat(session: Session, event: Event) -> bool:
@@ -228,16 +242,7 @@ def _validate_picks(event: Event, session_ids: Iterable[int]) -> list[Event]:
 
 
 def _active_registration(session: Session, event_id: int, email_key: str) -> Registration | None:
-    return session.scalars(
-        select(Registration)
-        # Its event is the one in hand (the identity map has it): no join.
-        .options(lazyload(Registration.event))
-        .where(
-            Registration.event_id == event_id,
-            Registration.email_key == email_key,
-            Registration.status != RegistrationStatus.CANCELLED,
-        )
-    ).first()
+    return session.scalars(_ACTIVE, {"event_id": event_id, "email_key": email_key}).first()
 
 
 def register(
