@@ -28,6 +28,7 @@ from ..errors import RuleError
 from ..events.models import Event, EventStatus
 from ..i18n import current_language
 from ..pagecache import record_seats
+from ..timeutil import UTCDateTime
 from . import notifications
 from .links import address_calendar_link_id_from, link_id_from, new_link_id, token_for
 from .models import Registration, RegistrationStatus
@@ -191,6 +192,24 @@ _ACTIVE = (
 )
 
 
+# Waitlisted before this one: earlier, or at the same moment with a smaller id.
+_AHEAD = (
+    select(func.count())
+    .select_from(Registration)
+    .where(
+        Registration.event_id == bindparam("event_id"),
+        Registration.status == RegistrationStatus.WAITLISTED,
+        or_(
+            Registration.registered_dt < bindparam("registered_dt", type_=UTCDateTime()),
+            and_(
+                Registration.registered_dt == bindparam("registered_dt", type_=UTCDateTime()),
+                Registration.id < bindparam("id"),
+            ),
+        ),
+    )
+)
+
+
 def _lock_events(session: Session, event_ids: Iterable[int]) -> dict[int, Event]:
     """Lock these events' rows (in id order); their deciding columns as they are now.
 
@@ -344,21 +363,9 @@ def waitlist_position(session: Session, registration: Registration) -> int | Non
     """1 for the next person to get a seat; None unless waitlisted."""
     if registration.status != RegistrationStatus.WAITLISTED:
         return None
-    ahead = session.scalar(
-        select(func.count())
-        .select_from(Registration)
-        .where(
-            Registration.event_id == registration.event_id,
-            Registration.status == RegistrationStatus.WAITLISTED,
-            or_(
-                Registration.registered_dt < registration.registered_dt,
-                and_(
-                    Registration.registered_dt == registration.registered_dt,
-                    Registration.id < registration.id,
-                ),
-            ),
-        )
-    ) or 0
+    ahead = session.scalar(_AHEAD, {"event_id": registration.event_id,
+                                    "registered_dt": registration.registered_dt,
+                                    "id": registration.id}) or 0
     return ahead + 1
 
 
