@@ -114,3 +114,24 @@ def test_home_groups_events_by_local_day(client, clock, make_event):
     assert sunday.text == "Sunday, November 1, 2026"
     card = days[0].one("article", class_="event-card")
     assert card.one(class_="event-when").text == "10:00 PM – 11:00 PM"
+
+
+def test_kept_formats_follow_the_zone_and_the_language(app):
+    """The formatted dates and times are kept between pages: never across a
+    change of the site's zone or of the reader's language."""
+    from flask_babel import force_locale
+
+    from events_app.templating import local_date, local_datetime, local_time
+
+    late = datetime(2027, 3, 8, 3, 30, tzinfo=timezone.utc)  # 23:30 on the 7th in Toronto
+    with app.test_request_context("/"):
+        app.config["SITE_TIMEZONE"] = "America/Toronto"
+        toronto = (local_date(late, "medium"), local_time(late), local_datetime(late))
+        app.config["SITE_TIMEZONE"] = "Europe/London"
+        london = (local_date(late, "medium"), local_time(late), local_datetime(late))
+        with force_locale("fr"):
+            french = local_date(late, "medium")
+    assert toronto[0] == "Mar 7, 2027" and london[0] == "Mar 8, 2027"
+    assert toronto[1] == "10:30\u202fPM" and london[1] == "3:30\u202fAM"
+    assert toronto[2] != london[2]
+    assert french == "8 mars 2027"
