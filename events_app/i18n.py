@@ -12,8 +12,8 @@ from typing import Any, ClassVar
 
 from babel import Locale, UnknownLocaleError
 from babel.core import get_global
-from flask import current_app, request
-from flask_babel import get_locale
+from flask import current_app, g, request
+from flask_babel import get_locale as babel_get_locale
 from sqlalchemy import JSON, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -161,6 +161,22 @@ def remember_locale(response):
             secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")),
         )
     return response
+
+
+def get_locale() -> Locale | None:
+    """Flask-Babel's `get_locale`, quicker once the request's locale is chosen.
+
+    Flask-Babel keeps the chosen locale (or the one `force_locale` sets for a
+    mail) on `g._flask_babel.babel_locale`, and reaches it through three
+    context-local lookups per call; a list page asks 300 times. Read it
+    directly, and ask Flask-Babel only while it is not chosen yet (or outside
+    an application context).
+    """
+    try:
+        found = getattr(getattr(g._get_current_object(), "_flask_babel", None), "babel_locale", None)
+    except RuntimeError:  # no application context
+        found = None
+    return found if found is not None else babel_get_locale()
 
 
 def current_language() -> str:

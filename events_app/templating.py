@@ -5,12 +5,11 @@ from functools import lru_cache
 
 from flask import Flask, Response, current_app, render_template, request, stream_with_context, url_for
 from babel import Locale, dates
-from flask_babel import get_locale
 from markupsafe import Markup, escape
 
 from .timeutil import site_zone, to_local
 from .i18n import (
-    current_language, html_lang, language_name, native_name, site_languages, text_direction,
+    current_language, get_locale, html_lang, language_name, native_name, site_languages, text_direction,
 )
 
 

@@ -146,3 +146,24 @@ def test_the_error_page_speaks_the_readers_language(client):
 def test_pages_tell_caches_they_vary_by_language(client):
     response = client.get("/events")
     assert {"accept-language", "cookie"} <= {v.lower() for v in response.vary}
+
+
+def test_current_language_follows_the_request_and_force_locale(app):
+    """Read straight from Flask-Babel's choice, it still follows `force_locale`
+    (a mail in the registrant's language, sent from a page in another)."""
+    from flask_babel import force_locale
+
+    from events_app.i18n import current_language, get_locale
+
+    with app.test_request_context("/?lang=fr"):
+        app.preprocess_request()
+        assert current_language() == "fr"
+        with force_locale("ar"):
+            assert current_language() == "ar" and str(get_locale()) == "ar"
+            with force_locale("zh_Hans"):
+                assert current_language() == "zh_Hans"
+            assert current_language() == "ar"
+        assert current_language() == "fr"
+    with app.test_request_context("/", headers={"Accept-Language": "es;q=0.9, en;q=0.5"}):
+        assert current_language() == "es"  # chosen on first use
+    assert get_locale() is None  # no application context
