@@ -104,12 +104,13 @@ def register_extensions(app: Flask) -> None:
     from . import models  # noqa: F401  (every model known to the metadata)
     # Imported here: `events_app.mail`, the package, takes the name at module level.
     from .extensions import mail
-    from .i18n import select_locale
+    from .i18n import install_template_gettext, select_locale
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
+    install_template_gettext(app)
     mail.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)

@@ -14,6 +14,7 @@ from babel import Locale, UnknownLocaleError
 from babel.core import get_global
 from flask import current_app, g, request
 from flask_babel import get_locale as babel_get_locale
+from flask_babel import get_translations as babel_get_translations
 from sqlalchemy import JSON, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -172,11 +173,41 @@ def get_locale() -> Locale | None:
     directly, and ask Flask-Babel only while it is not chosen yet (or outside
     an application context).
     """
-    try:
-        found = getattr(getattr(g._get_current_object(), "_flask_babel", None), "babel_locale", None)
-    except RuntimeError:  # no application context
-        found = None
+    found = getattr(_babel_namespace(), "babel_locale", None)
     return found if found is not None else babel_get_locale()
+
+
+def _babel_namespace():
+    """Where Flask-Babel keeps the request's choices (`g._flask_babel`), or None."""
+    try:
+        return getattr(g._get_current_object(), "_flask_babel", None)
+    except RuntimeError:  # no application context
+        return None
+
+
+def get_translations():
+    """Flask-Babel's `get_translations`, from its own cache once it has them:
+    the templates' `_()` asked it through eight context-local lookups, about
+    9 µs a text and 70 texts a page."""
+    namespace = _babel_namespace()
+    locale = getattr(namespace, "babel_locale", None)
+    domain = getattr(namespace, "babel_domain", None)
+    if locale is not None and domain is not None:
+        found = domain.get_translations_cache(namespace).get((str(locale), domain.domain[0]))
+        if found is not None:
+            return found
+    return babel_get_translations()
+
+
+def install_template_gettext(app) -> None:
+    """The templates' `_()`/`ngettext()` as Flask-Babel installs them, with `get_translations` above."""
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: get_translations().ugettext(s),
+        ngettext=lambda s, p, n: get_translations().ungettext(s, p, n),
+        pgettext=lambda c, s: get_translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: get_translations().unpgettext(c, s, p, n),
+        newstyle=True,
+    )
 
 
 def current_language() -> str:

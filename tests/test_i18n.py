@@ -155,15 +155,25 @@ def test_current_language_follows_the_request_and_force_locale(app):
 
     from events_app.i18n import current_language, get_locale
 
+    from flask_babel import gettext
+
+    template = app.jinja_env.from_string('{{ _("Events") }}|{{ ngettext("%(num)d session:", "%(num)d sessions:", 2) }}')
+    seen = {}
     with app.test_request_context("/?lang=fr"):
         app.preprocess_request()
         assert current_language() == "fr"
+        seen["fr"] = template.render()
         with force_locale("ar"):
             assert current_language() == "ar" and str(get_locale()) == "ar"
+            seen["ar"] = template.render()
+            assert seen["ar"].split("|")[0] == gettext("Events")
             with force_locale("zh_Hans"):
                 assert current_language() == "zh_Hans"
+                seen["zh_Hans"] = template.render()
             assert current_language() == "ar"
-        assert current_language() == "fr"
+        assert current_language() == "fr" and template.render() == seen["fr"]
+    assert seen["fr"].startswith("Événements|2 ")
+    assert len(set(seen.values())) == 3  # the templates' texts follow force_locale too
     with app.test_request_context("/", headers={"Accept-Language": "es;q=0.9, en;q=0.5"}):
         assert current_language() == "es"  # chosen on first use
     assert get_locale() is None  # no application context
