@@ -89,11 +89,11 @@ class Page:
 
 
 def _listing_options():
-    # One query per relationship for the whole page, never one per row.
+    # One query per relationship for the whole page, never one per row; what
+    # an event card shows (not its themes: the API asks for those).
     return (
         selectinload(Event.council),
         selectinload(Event.venue),
-        selectinload(Event.themes),
         selectinload(Event.sessions),
     )
 
@@ -252,9 +252,10 @@ def events_after(session: Session, filters: EventFilter, after: datetime,
                  before: datetime | None, past: tuple[datetime, int] | None, limit: int) -> list:
     """Public events (top level) meeting `filters` that end after `after` and
     start before `before`, by start, from just after the cursor `past`: a
-    page of the public API, with what its items show (recommendations too)."""
+    page of the public API, with what its items show (themes and recommendations too)."""
     return upcoming(session, _filter_conditions(filters), after, before, limit=limit,
-                    past=past, options=(*_listing_options(), selectinload(Event.recommendations)))
+                    past=past, options=(*_listing_options(), selectinload(Event.themes),
+                                             selectinload(Event.recommendations)))
 
 
 def events_by_day(
