@@ -2,10 +2,10 @@
 the single-event file and, later, the files attached to mail.
 
 `build_calendar(events, …)` returns the calendar's bytes, what the feeds
-serve. The builder needs an app
-context (for the event page addresses) and a Flask-Babel locale (the labels
-in DESCRIPTION and the calendar's NAME are in the reader's language): a
-request has both; mail code uses `flask_babel.force_locale`.
+serve. The builder needs an app context (for the event page addresses) and
+a Flask-Babel locale (the labels in DESCRIPTION and the calendar's NAME are
+in the reader's language): a request has both; mail code uses
+`flask_babel.force_locale`.
 
 What every VEVENT holds, and why:
 
@@ -403,9 +403,9 @@ class EventWriter:
 
     Everything that many events share is prepared once: the labels in the
     reader's language, the localised names of councils, themes and
-    recommendations, and the property values themselves (a status, a
-    location, a set of categories is one object used by every event that
-    has it, and `FeedCalendar.to_ical` serialises it once).
+    recommendations, and the lines many events share (a stamp, a location,
+    a set of categories is written once and reused by every event that has
+    it).
     """
 
     def __init__(self, site_url: str, zone: ZoneInfo, method: Method, organizer: str | None):
