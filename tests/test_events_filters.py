@@ -246,3 +246,40 @@ def test_a_long_list_is_counted_no_further_than_it_can_be_paged(app, client, eve
     # Exactly as many as can be listed: counted exactly.
     response = client.get("/events?council=education")
     assert page(response).one(class_="results-heading").text == "3 events"
+
+
+def test_kept_filter_lists_are_wtforms_own_and_follow_every_change(app, client, make_council):
+    """The filters' lists are kept between renders: each is exactly what
+    WTForms writes, and a new choice, another selection, another language or
+    an error never gets a kept one."""
+    from wtforms.widgets import Select
+
+    from events_app.events.forms import KeptSelect
+
+    make_council(slug="health", name="Health", name_fr="Santé")
+    pages = {}
+    for query in ("", "?council=health", "?lang=fr", "?lang=ar&council=health", "?council=nowhere"):
+        body = client.get("/events" + query).get_data(as_text=True)
+        pages[query] = body
+        assert "<select" in body
+    def council_list(body):
+        return body.split('<select ')[1].split("</select>")[0]  # the first list: Sub-council
+
+    assert '<option selected value="health">' in council_list(pages["?council=health"])
+    assert "selected" not in council_list(pages[""])
+    assert "Santé" in council_list(pages["?lang=fr"]) and "Health" not in council_list(pages["?lang=fr"])
+    assert '<option selected value="health">Santé' not in council_list(pages["?lang=ar&council=health"])
+    assert 'aria-invalid="true"' in council_list(pages["?council=nowhere"])
+    make_council(slug="housing", name="Housing")
+    assert 'value="housing"' in client.get("/events").get_data(as_text=True)
+
+    from events_app.events.forms import EventFilterForm
+    with app.test_request_context("/events?council=health&lang=fr"):
+        app.preprocess_request()
+        form = EventFilterForm(meta={"csrf": False})
+        form.set_choices([], [], [("en", "English"), ("fr", "français")])
+        for field in (form.council, form.theme, form.kind, form.language):
+            for attributes in ({}, {"aria-describedby": "x-error", "aria-invalid": "true"}):
+                kept = KeptSelect()(field, **attributes)
+                assert kept == Select()(field, **attributes)
+                assert KeptSelect()(field, **attributes) is kept  # the second time, kept
