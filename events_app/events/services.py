@@ -91,9 +91,11 @@ class Page:
 def _listing_options():
     # One query per relationship for the whole page, never one per row; what
     # an event card shows (not its themes: the API asks for those).
+    # A council and a venue come in the same row (joined: one each, no
+    # multiplied rows); the sessions in one more query.
     return (
-        selectinload(Event.council),
-        selectinload(Event.venue),
+        joinedload(Event.council),
+        joinedload(Event.venue),
         selectinload(Event.sessions),
     )
 
