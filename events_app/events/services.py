@@ -89,10 +89,9 @@ class Page:
 
 
 def _listing_options():
-    # One query per relationship for the whole page, never one per row; what
-    # an event card shows (not its themes: the API asks for those).
-    # A council and a venue come in the same row (joined: one each, no
-    # multiplied rows); the sessions in one more query.
+    # What an event card shows (not its themes: the API asks for those), never
+    # a query per row: the council and venue in the same row (one each, no
+    # multiplied rows), the sessions in one more query for the whole page.
     return (
         joinedload(Event.council),
         joinedload(Event.venue),
@@ -257,7 +256,7 @@ def events_after(session: Session, filters: EventFilter, after: datetime,
     page of the public API, with what its items show (themes and recommendations too)."""
     return upcoming(session, _filter_conditions(filters), after, before, limit=limit,
                     past=past, options=(*_listing_options(), selectinload(Event.themes),
-                                             selectinload(Event.recommendations)))
+                                        selectinload(Event.recommendations)))
 
 
 def events_by_day(

@@ -28,7 +28,6 @@ from ..errors import RuleError
 from ..events.models import Event, EventStatus
 from ..i18n import current_language
 from ..pagecache import record_seats
-from ..timeutil import UTCDateTime
 from . import notifications
 from .links import address_calendar_link_id_from, link_id_from, new_link_id, token_for
 from .models import Registration, RegistrationStatus
@@ -200,9 +199,9 @@ _AHEAD = (
         Registration.event_id == bindparam("event_id"),
         Registration.status == RegistrationStatus.WAITLISTED,
         or_(
-            Registration.registered_dt < bindparam("registered_dt", type_=UTCDateTime()),
+            Registration.registered_dt < bindparam("registered_dt"),  # the column's type
             and_(
-                Registration.registered_dt == bindparam("registered_dt", type_=UTCDateTime()),
+                Registration.registered_dt == bindparam("registered_dt"),
                 Registration.id < bindparam("id"),
             ),
         ),
