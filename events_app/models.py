@@ -10,6 +10,7 @@ from .subscriptions.models import DigestSend, Subscription  # noqa: F401
 from .reports.models import PublishedReport  # noqa: F401
 from .councils.models import recommendation_themes  # noqa: E402
 from .events.models import event_recommendations, event_themes  # noqa: E402
+from .councils.attendance import recommendation_attendance  # noqa: E402,F401
 from .pagecache import event_seat_state, site_state, track_public_content, track_seats  # noqa: E402,F401
 
 # What the public pages show: a change to any of it makes cached pages stale.

@@ -41,6 +41,8 @@ site_state = Table(
     db.metadata,
     Column("id", Integer, primary_key=True),
     Column("content_version", BigInteger, nullable=False, default=0),
+    # Bumped by changes to past attendance (`councils.attendance`).
+    Column("attendance_version", BigInteger, nullable=False, default=0, server_default="0"),
 )
 
 

@@ -2,7 +2,7 @@
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import exists, func, select, union_all
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from ..events.models import Event
@@ -10,6 +10,7 @@ from ..events.services import (
     events_for_recommendations, recommendation_events, upcoming_events_for_council,
 )
 from ..reports.models import PublishedReport
+from .attendance import Attendance, past_attendance
 from .models import Recommendation, SubCouncil
 
 
@@ -100,68 +101,3 @@ def recommendation_page(session: Session, code: str, now: datetime) -> Recommend
                               upcoming_capped=upcoming.capped, past_capped=past.capped)
     page.attendance = past_attendance(session, [recommendation.id], now)[recommendation.id]
     return page
-
-
-
-@dataclass(frozen=True)
-class Attendance:
-    """"Acted on by 3 events, 112 attendees": past published events acting on a
-    recommendation, and the people checked in at them (summed over the events)."""
-
-    events: int = 0
-    attendees: int = 0
-    # How many of those events used check-in: none means "not recorded", not 0.
-    recorded: int = 0
-
-
-def past_attendance(session: Session, recommendation_ids: list[int],
-                    now: datetime) -> dict[int, Attendance]:
-    """Past events acting on each recommendation and their attended count, in one query.
-
-    An event counts once it has ended; drafts and cancelled events never do.
-    Attendees are registrations checked in at the door (`attended_dt`); at a
-    repeating event, each date a person was checked in at (`Attendance`).
-    Both stay counted after the personal details are erased.
-    """
-    from ..events.models import EventStatus, event_recommendations
-    from ..registrations.models import Attendance as CheckIn, Registration
-
-    if not recommendation_ids:
-        return {}
-    # Only the check-ins at these recommendations' events: not every
-    # registration the site ever had.
-    theirs = Registration.event_id.in_(
-        select(event_recommendations.c.event_id)
-        .where(event_recommendations.c.recommendation_id.in_(recommendation_ids)))
-    checked = union_all(
-        select(Registration.event_id.label("event_id"))
-        .join(Event, Event.id == Registration.event_id)
-        .where(theirs, Registration.attended_dt.is_not(None), Event.recurrence_rule.is_(None)),
-        select(Registration.event_id.label("event_id"))
-        .join(CheckIn, CheckIn.registration_id == Registration.id)
-        .where(theirs),
-    ).subquery()
-    attended = (
-        select(checked.c.event_id, func.count().label("n"))
-        .group_by(checked.c.event_id)
-        .subquery()
-    )
-    rows = session.execute(
-        select(
-            event_recommendations.c.recommendation_id,
-            func.count(Event.id),
-            func.coalesce(func.sum(attended.c.n), 0),
-            func.count(attended.c.event_id),
-        )
-        .join(Event, Event.id == event_recommendations.c.event_id)
-        .outerjoin(attended, attended.c.event_id == Event.id)
-        .where(
-            event_recommendations.c.recommendation_id.in_(recommendation_ids),
-            Event.status == EventStatus.PUBLISHED,
-            Event.end_dt <= now,
-        )
-        .group_by(event_recommendations.c.recommendation_id)
-    )
-    found = {rec_id: Attendance(int(events), int(people), int(recorded))
-             for rec_id, events, people, recorded in rows}
-    return {rec_id: found.get(rec_id, Attendance()) for rec_id in recommendation_ids}

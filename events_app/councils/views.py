@@ -4,6 +4,7 @@ from ..extensions import db
 from ..pagecache import cached_page
 from ..timeutil import now_utc
 from . import services
+from .attendance import keep
 
 bp = Blueprint("councils", __name__)
 
@@ -20,7 +21,9 @@ def detail(slug: str):
     page = services.council_page(db.session, slug, now_utc())
     if page is None:
         abort(404)
-    return render_template("councils/detail.html", page=page)
+    body = render_template("councils/detail.html", page=page)
+    keep(db.session)  # the attendance figures counted, for the next page
+    return body
 
 
 @bp.get("/recommendations/<code>")
@@ -29,4 +32,6 @@ def recommendation(code: str):
     page = services.recommendation_page(db.session, code, now_utc())
     if page is None:
         abort(404)
-    return render_template("councils/recommendation.html", page=page)
+    body = render_template("councils/recommendation.html", page=page)
+    keep(db.session)
+    return body

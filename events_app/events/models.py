@@ -209,8 +209,10 @@ class Event(Localized, db.Model):
         # by start for the feeds (their first 2,000) and the jobs (reminders,
         # digests, the report);
         Index("ix_event_start_dt", "start_dt"),
-        # and by end, for when the last event left a feed's window.
-        Index("ix_event_end_dt", "end_dt"),
+        # and by end, for when the last event left a feed's window, and for
+        # the events of a recommendation upcoming, past or ended lately,
+        # counted from the index alone (the status is in it).
+        Index("ix_event_end_dt_status", "end_dt", "status"),
     )
 
     # Listing pages show these with every event: loaded in one query by the
