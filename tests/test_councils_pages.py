@@ -159,3 +159,32 @@ def test_many_events_on_a_recommendation_are_bounded_lists_with_their_totals(
             f"/events/next-{n}" for n in range(28, 33)]
     item = client.get("/api/v1/recommendations?council=busy").get_json()["items"][0]
     assert (item["events_total"], item["events_total_capped"]) == (60, False)
+
+
+def test_a_repeating_event_still_running_counts_as_upcoming_not_past(
+        client, clock, make_recommendation, make_event):
+    """The upcoming count adds the events not over yet and the repeating ones
+    whose first date is over but whose series runs on (two ranges of two
+    indexes); the past count takes neither."""
+    rec = make_recommendation(code="RP-1")
+    first = clock.now - timedelta(weeks=2)
+    make_event(slug="weekly-circle", recommendations=[rec], start_dt=first,
+               end_dt=first + timedelta(hours=2), recurrence_rule="FREQ=WEEKLY;COUNT=6")
+    make_event(slug="finished-series", recommendations=[rec], start_dt=first - timedelta(weeks=10),
+               end_dt=first - timedelta(weeks=10, hours=-2), recurrence_rule="FREQ=WEEKLY;COUNT=3")
+    for n in range(3):
+        make_event(slug=f"next-{n}", recommendations=[rec], start_dt=clock.now + timedelta(days=n + 1))
+    make_event(slug="last-month", recommendations=[rec], start_dt=clock.now - timedelta(days=30))
+    main = page(client.get("/recommendations/RP-1")).one("main")
+    upcoming = main.one("section", **{"aria-labelledby": "upcoming-heading"})
+    past = main.one("section", **{"aria-labelledby": "past-heading"})
+    assert upcoming.links() == ["/events/weekly-circle", "/events/next-0", "/events/next-1", "/events/next-2"]
+    assert sorted(past.links()) == ["/events/finished-series", "/events/last-month"]
+
+    from events_app.events import services as event_services
+
+    with pytest.MonkeyPatch.context() as patch:  # the totals, shown once capped
+        patch.setattr(event_services, "COUNTED_AT_MOST", 3)
+        text = page(client.get("/recommendations/RP-1?lang=en&n=1")).text
+        assert "The next 4 of more than 3 upcoming events." in text
+        assert "latest 2 of" not in text and "more than 3 past" not in text

@@ -331,9 +331,10 @@ def get_event_for_registration(session: Session, slug: str) -> Event | None:
 
 
 # How far the events acting on a recommendation are counted: past it, a
-# page says "more than 1,000". Counting every one costs as many reads as
-# there are (11,000 for one recommendation at 100,000 events).
-COUNTED_AT_MOST = 1000
+# page says "more than 100". Counting every one costs as many reads as there
+# are (11,000 for one recommendation at 100,000 events); counting to 100
+# costs the same at 1,000 events as at 100,000.
+COUNTED_AT_MOST = 100
 
 
 @dataclass
@@ -364,12 +365,18 @@ def _public_acting_on(recommendation_id: int):
 
 def _counted(recommendation_id: int, *conditions):
     """How many public events act on the recommendation (and meet
-    `conditions`), counted no further than COUNTED_AT_MOST + 1."""
+    `conditions`), counted no further than COUNTED_AT_MOST + 1.
+
+    With conditions on time (upcoming, past), the events are walked in that
+    range of their end and each looked up in event_recommendation by its
+    key: "+ 0" keeps SQLite (no statistics) from walking every event of the
+    recommendation instead, most of which may be on the other side of now.
+    """
     link = event_recommendations.c
-    some = (select(literal(1)).select_from(event_recommendations)
-            .join(Event, Event.id == link.event_id)
-            .where(link.recommendation_id == recommendation_id, Event.status.in_(PUBLIC_STATUSES),
-                   *conditions)
+    acting = link.recommendation_id + 0 if conditions else link.recommendation_id
+    some = (select(literal(1)).select_from(Event)
+            .join(event_recommendations, link.event_id == Event.id)
+            .where(acting == recommendation_id, Event.status.in_(PUBLIC_STATUSES), *conditions)
             .limit(COUNTED_AT_MOST + 1).subquery())
     return select(func.count()).select_from(some).scalar_subquery()
 
@@ -412,8 +419,15 @@ def recommendation_events(session: Session, recommendation_id: int, now: datetim
     first), at most `limit` of each, with how many there are of each."""
     acting = _public_acting_on(recommendation_id)
     still_on = ends_after(now)
-    upcoming_total, past_total = session.execute(select(
-        _counted(recommendation_id, still_on), _counted(recommendation_id, ~still_on))).one()
+    # Still on: not over yet, or over but repeating past now. Two counts, each
+    # a range of one index (SQLite would gather the whole of "either" first).
+    running = Event.series_end_dt.is_not(None), Event.series_end_dt > now
+    over = Event.end_dt <= now, or_(Event.series_end_dt.is_(None), Event.series_end_dt <= now)
+    not_over, repeating, past_total = session.execute(select(
+        _counted(recommendation_id, Event.end_dt > now),
+        _counted(recommendation_id, Event.end_dt <= now, *running),
+        _counted(recommendation_id, *over))).one()
+    upcoming_total = (not_over or 0) + (repeating or 0)
     with_meeting = joinedload(Event.parent)  # in the same query
     upcoming = session.scalars(
         select(Event).where(acting, still_on).options(with_meeting)
@@ -428,11 +442,21 @@ def recommendation_events(session: Session, recommendation_id: int, now: datetim
 def upcoming_events_for_council(
     session: Session, council: SubCouncil, now: datetime, limit: int = 20
 ) -> list[Event]:
-    """Events the council organises or that act on one of its recommendations."""
-    addresses_council = exists().where(
-        event_recommendations.c.event_id == Event.id,
-        event_recommendations.c.recommendation_id == Recommendation.id,
-        Recommendation.council_id == council.id,
+    """Events the council organises or that act on one of its recommendations.
+
+    The second is a subquery asked of each event walked (by start, up to
+    `limit`), not EXISTS: PostgreSQL would turn EXISTS under OR into a hash
+    of every event acting on the council's recommendations (30,000 at
+    100,000 events) before it walked the first.
+    """
+    addresses_council = (
+        select(literal(1))
+        .select_from(event_recommendations)
+        .join(Recommendation, Recommendation.id == event_recommendations.c.recommendation_id)
+        .where(event_recommendations.c.event_id == Event.id, Recommendation.council_id == council.id)
+        .limit(1)
+        .scalar_subquery()
+        .is_not(None)
     )
     return upcoming(
         session,
