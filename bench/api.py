@@ -82,7 +82,8 @@ def main(argv=None) -> int:
         from events_app.timeutil import now_utc
 
         t0 = time.monotonic()
-        info = build_database(make_app(run.database.url), now_utc(), total_events=args.events)
+        info = build_database(make_app(run.database.url), now_utc(), total_events=args.events,
+                              past_years=args.past_years)
         print(f"content: demo + {info['added']:,} bulk-loaded events = {info['events']:,} events "
               f"({time.monotonic() - t0:.1f} s to migrate, seed and load)")
         cache = ("app default" if args.page_cache_seconds is None

@@ -591,6 +591,9 @@ def add_events_option(parser, default: int | None = None) -> None:
     parser.add_argument("--events", type=int, default=default,
                         help="events in all (default: the demo and "
                              + (f"enough for {default:,}" if default else "1,000 more") + ")")
+    parser.add_argument("--past-years", type=int, default=0, metavar="N",
+                        help="spread the bulk-loaded events over N years past as well as the year "
+                             "ahead: a calendar with its history (default 0: all upcoming)")
 
 
 def add_keep_option(parser) -> None:

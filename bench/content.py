@@ -16,11 +16,13 @@ EXTRA_EVENTS = 1000
 
 
 def build_database(app, now: datetime, extra_events: int | None = None,
-                   total_events: int | None = None) -> dict:
+                   total_events: int | None = None, past_years: int = 0) -> dict:
     """Migrate, seed the demo, then bulk-load published events.
 
     `extra_events` of them (default EXTRA_EVENTS), or, with `total_events`,
-    as many as make that many events in all. Returns the counts (`demo`,
+    as many as make that many events in all; spread over the year ahead and,
+    with `past_years`, over that many years before (a calendar with its
+    history: most events are then past). Returns the counts (`demo`,
     `added`, `events`) and the March 7 meeting's slug.
     """
     import logging
@@ -44,7 +46,7 @@ def build_database(app, now: datetime, extra_events: int | None = None,
             extra_events = total_events - demo
         elif extra_events is None:
             extra_events = EXTRA_EVENTS
-        added = load_events(db.session, now, extra_events)
+        added = load_events(db.session, now, extra_events, past_years=past_years)
         db.session.commit()
         if db.engine.dialect.name == "postgresql":
             db.session.execute(db.text("ANALYZE"))
@@ -149,8 +151,9 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
-def load_events(session, now: datetime, count: int, seed: int = 7) -> int:
-    """Insert `count` published events in bulk (Core executemany): about 3 a day for a year.
+def load_events(session, now: datetime, count: int, seed: int = 7, past_years: int = 0) -> int:
+    """Insert `count` published events in bulk (Core executemany), spread over the year
+    ahead (and `past_years` before it).
 
     Twelve of them are community meetings, each with four workshop sessions in
     two parallel slots (like the March 7 meeting); the rest are workshops,
@@ -216,7 +219,7 @@ def load_events(session, now: datetime, count: int, seed: int = 7) -> int:
             title, title_fr = "Sub-council working group", "Groupe de travail du sous-conseil"
             summary = "A working group of the Sub-council. Members of the public may observe."
         place = rng.choice(PLACES)
-        day = today + timedelta(days=rng.randint(1, 365))
+        day = today + timedelta(days=rng.randint(1 - 365 * past_years, 365) or 1)
         start_hour = rng.choice([9, 10, 10, 13, 14, 17, 18, 18, 19])
         duration = rng.choice([60, 90, 90, 120, 120, 180])
         start = at(day, start_hour, rng.choice([0, 0, 30]))

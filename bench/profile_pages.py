@@ -117,7 +117,8 @@ def main(argv=None) -> int:
         database = BenchDatabase(workdir, os.environ.get("BENCH_DATABASE_URL") or None)
         from events_app.timeutil import now_utc
 
-        info = build_database(make_app(database.url), now_utc(), total_events=args.events)
+        info = build_database(make_app(database.url), now_utc(), total_events=args.events,
+                              past_years=args.past_years)
         print(f"database: {database.describe()}, {info['events']:,} events")
 
         app = make_app(database.url, PAGE_CACHE_SECONDS=args.page_cache_seconds)

@@ -182,6 +182,7 @@ def test_the_lists_read_an_index_in_order_without_statistics(app, client, clock,
         if engine.dialect.name != "sqlite":
             pytest.skip("the plans asserted are SQLite's; PostgreSQL plans by its statistics")
         add_events(clock.now, 300)
+        add_events(clock.now - timedelta(days=400), 300)  # a year before: history
     seen = []
 
     def record(_conn, _cursor, statement, parameters, _context, _executemany):
@@ -202,5 +203,37 @@ def test_the_lists_read_an_index_in_order_without_statistics(app, client, clock,
             plan = " | ".join(row[-1] for row in connection.exec_driver_sql(
                 "EXPLAIN QUERY PLAN " + statement, parameters))
             assert "ix_event_one_off" in plan or "ix_event_kind_start_dt" in plan, (statement, plan)
+            # Walked by start from now less the longest event (the end of
+            # ix_event_one_off_length), not from the first event ever.
+            if "ix_event_one_off_start" in plan:
+                assert "ix_event_one_off_start (start_dt>?" in plan, (statement, plan)
+                assert "ix_event_one_off_length" in plan, (statement, plan)
             assert "TEMP B-TREE FOR ORDER BY" not in plan, (statement, plan)
             assert "ix_event_parent_id (parent_id=?)" not in plan.split("SUBQUERY")[0], (statement, plan)
+
+
+def test_an_event_that_began_long_ago_and_is_still_on_is_listed(
+        app, client, clock, make_council, make_recommendation, make_event):
+    """The lists walk events by start from now less the longest event: an
+    exhibition open for five weeks, begun a month ago, is still on and
+    listed everywhere (a walk from a fixed "a day ago" would miss it); one
+    that closed yesterday is not."""
+    council = make_council(slug="arts")
+    rec = make_recommendation(council=council, code="AR-1")
+    make_event(slug="exhibition", title="Newcomer portraits", council=council, recommendations=[rec],
+               start_dt=clock.now - timedelta(days=30), end_dt=clock.now + timedelta(days=5))
+    make_event(slug="closed", council=council, recommendations=[rec],
+               start_dt=clock.now - timedelta(days=40), end_dt=clock.now - timedelta(days=1))
+    for n in range(3):
+        make_event(slug=f"soon-{n}", council=council, recommendations=[rec],
+                   start_dt=clock.now + timedelta(days=n + 1))
+    for path in ("/events", "/", "/councils/arts", "/events?council=arts"):
+        slugs = event_slugs(client.get(path))
+        assert "exhibition" in slugs and "closed" not in slugs, (path, slugs)
+    upcoming = page(client.get("/recommendations/AR-1")).one(
+        "section", **{"aria-labelledby": "upcoming-heading"}).links()
+    assert upcoming[0] == "/events/exhibition" and "/events/closed" not in upcoming
+    listed = [item["slug"] for item in client.get("/api/v1/events").get_json()["items"]]
+    assert listed[0] == "exhibition" and "closed" not in listed
+    feed = client.get("/calendar.ics").get_data(as_text=True)
+    assert "Newcomer portraits" in feed

@@ -5,7 +5,7 @@ that ever acted on the recommendation (about 11,000 each at 100,000 events).
 
 Each recommendation's figures are kept in `recommendation_attendance`, counted
 up to a moment (`through_dt`): events that ended by then. A page adds the
-events that ended since (a range of `ix_event_end_dt_status`: the few of the last
+events that ended since (a range of `ix_event_by_end`: the few of the last
 hours) to what is kept. The kept figures stand only while
 `site_state.attendance_version` is the one they were counted at; every change
 that can alter a past figure bumps it in the same transaction (`_note_change`):
@@ -136,7 +136,7 @@ def count_attendance(session: Session, recommendation_ids: list[int], until: dat
     after = None
     if since:
         earliest = min(since.values())
-        # A range of ix_event_end_dt_status, the few events that ended since, each
+        # A range of ix_event_by_end, the few events that ended since, each
         # looked up in event_recommendation by its primary key. "+ 0" keeps
         # SQLite (no statistics) from reading every event of the
         # recommendations through their index instead.

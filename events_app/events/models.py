@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from flask_babel import lazy_gettext as _l
 
 from ..councils.models import Recommendation, SubCouncil, Theme
+from ..dbutil import event_length
 from ..extensions import db
 from ..i18n import Localized, html_lang, text_direction
 from ..timeutil import UTCDateTime, column_now
@@ -211,8 +212,8 @@ class Event(Localized, db.Model):
         Index("ix_event_start_dt", "start_dt"),
         # and by end, for when the last event left a feed's window, and for
         # the events of a recommendation upcoming, past or ended lately,
-        # counted from the index alone (the status is in it).
-        Index("ix_event_end_dt_status", "end_dt", "status"),
+        # counted from the index alone (status and series end are in it).
+        Index("ix_event_by_end", "end_dt", "status", "series_end_dt"),
     )
 
     # Listing pages show these with every event: loaded in one query by the
@@ -301,6 +302,13 @@ def held_in(event, code):
     listed = cast(event.languages, String)
     return or_(listed.like(literal('%"') + code + literal('"%')),
                listed.like(literal('%"') + code + literal('-%')))
+
+
+# The longest event that does not repeat, read from the index's end: how far
+# before a moment an event still on at that moment may have started
+# (`events.services.longest_one_off`).
+Index("ix_event_one_off_length", event_length(Event.end_dt, Event.start_dt),
+      **_where("recurrence_rule IS NULL"))
 
 
 def ends_after(moment: datetime):

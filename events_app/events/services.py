@@ -12,7 +12,8 @@ from sqlalchemy import String, and_, bindparam, cast, exists, func, literal, or_
 from sqlalchemy.orm import Session, aliased, joinedload, selectinload
 
 from ..councils.models import Recommendation, SubCouncil, Theme
-from ..timeutil import local_day_bounds, local_to_utc, local_today, to_local
+from ..dbutil import event_length, less_length
+from ..timeutil import UTCDateTime, local_day_bounds, local_to_utc, local_today, to_local
 from .models import Event, EventKind, EventStatus, ends_after, event_recommendations, event_themes, held_in
 from .recurrence import occurrences_between
 
@@ -154,8 +155,29 @@ def _listing_after(filters: EventFilter, now: datetime) -> datetime:
 # whole and expanded here; one-off events stay paged by the database.
 
 
-def _one_off(conditions: list, after: datetime) -> list:
-    return [*conditions, Event.recurrence_rule.is_(None), Event.end_dt > after]
+def _one_off(conditions: list, after) -> list:
+    """Events that do not repeat, meet `conditions` and end after `after`.
+
+    Walked by start, they are looked for from `after` less the longest such
+    event (`earliest_start`), not from the first event the site ever had:
+    years of past events are not read to list the next twenty.
+    """
+    return [*conditions, Event.recurrence_rule.is_(None), Event.end_dt > after,
+            Event.start_dt > earliest_start(after)]
+
+
+# How long the longest event that does not repeat lasts: the last entry of
+# ix_event_one_off_length, read in the statement that needs it.
+_LONGEST = (select(func.max(event_length(Event.end_dt, Event.start_dt)))
+            .where(Event.recurrence_rule.is_(None)).scalar_subquery())
+
+
+def earliest_start(after):
+    """SQL: before this moment, no event that does not repeat and ends after
+    `after` (a moment or a bound parameter) started."""
+    if isinstance(after, datetime):
+        after = literal(after, UTCDateTime())
+    return less_length(after, _LONGEST)
 
 
 def _dates(session: Session, conditions: list, after: datetime, before: datetime | None = None,
@@ -429,14 +451,21 @@ def recommendation_events(session: Session, recommendation_id: int, now: datetim
         _counted(recommendation_id, *over))).one()
     upcoming_total = (not_over or 0) + (repeating or 0)
     with_meeting = joinedload(Event.parent)  # in the same query
-    upcoming = session.scalars(
-        select(Event).where(acting, still_on).options(with_meeting)
-        .order_by(Event.start_dt, Event.id).limit(limit)).all()
+    # The next by start: those that do not repeat (walked from now less the
+    # longest of them) merged with the series still running (few: all of
+    # them, from ix_event_series_end, sorted here; ordered in SQL, SQLite
+    # would walk every event by start to find them).
+    upcoming = heapq.merge(
+        session.scalars(select(Event).where(acting, *_one_off([], now)).options(with_meeting)
+                        .order_by(Event.start_dt, Event.id).limit(limit)).all(),
+        sorted(session.scalars(select(Event).where(acting, Event.recurrence_rule.is_not(None), *running)
+                               .options(with_meeting)).all(), key=_order),
+        key=_order)
     past = session.scalars(
         # What is over began before now: the walk back starts there.
         select(Event).where(acting, ~still_on, Event.start_dt <= now).options(with_meeting)
         .order_by(Event.start_dt.desc(), Event.id.desc()).limit(limit)).all()
-    return _acted(list(upcoming), upcoming_total), _acted(list(past), past_total)
+    return _acted(list(islice(upcoming, limit)), upcoming_total), _acted(list(past), past_total)
 
 
 def upcoming_events_for_council(

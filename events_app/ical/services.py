@@ -39,7 +39,7 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, bindparam, case, exists, func, or_, select
+from sqlalchemy import and_, bindparam, case, exists, func, or_, select, union_all
 from sqlalchemy.orm import Session, aliased
 from werkzeug.http import http_date, quote_etag
 
@@ -51,12 +51,11 @@ from ..events.models import (
     EventStatus,
     Venue,
     LANGUAGE_CODE,
-    ends_after,
     event_recommendations,
     event_themes,
     held_in,
 )
-from ..events.services import PUBLIC_STATUSES, get_public_event
+from ..events.services import PUBLIC_STATUSES, earliest_start, get_public_event
 from ..i18n import event_language_codes, language_name
 from ..pagecache import site_state
 from ..timeutil import UTCDateTime
@@ -272,6 +271,9 @@ Parent = aliased(Event, name="parent_event")
 # the 304 path runs one per request.
 SUBJECT = bindparam("subject")  # the council's or theme's id, or the kind
 BOUNDARY = bindparam("boundary", type_=UTCDateTime())  # the window's start
+# The earliest start of an event that does not repeat and is still in the
+# window: the window's start less the longest such event.
+EARLIEST = earliest_start(BOUNDARY)
 
 
 def _matches(scope: Scope, event):
@@ -330,31 +332,39 @@ _CALENDAR_COLUMNS = (
 )
 
 
-def _in_window():
-    """Events a feed still carries: ended (a series: its last date) less than FEED_WINDOW ago."""
-    return ends_after(BOUNDARY)
-
-
 Child = aliased(Event, name="session_event")
 
 
 def _carried(scope: Scope):
     """The ids of the events the feed carries: the first FEED_MAX_EVENTS of
-    the window by start (a subquery of its own, for `IN`)."""
-    return (
-        select(Event.id)
+    the window by start (a subquery of its own, for `IN`).
+
+    Still in the window: an event that does not repeat and ended after its
+    start, walked by start from the earliest such an event can have started
+    (not from the first event the site ever had); and a series whose last
+    date did (few: all of them).
+    """
+    one_off = (
+        select(Event.id, Event.start_dt)
         .outerjoin(Parent, Parent.id == Event.parent_id)
-        .where(*_feed_conditions(scope), _in_window())
+        .where(*_feed_conditions(scope), Event.recurrence_rule.is_(None),
+               Event.start_dt > EARLIEST, Event.end_dt > BOUNDARY)
         .order_by(Event.start_dt, Event.id)
         .limit(FEED_MAX_EVENTS)
-        .correlate(None)
+        .subquery()
     )
+    series = (
+        select(Event.id, Event.start_dt)
+        .outerjoin(Parent, Parent.id == Event.parent_id)
+        .where(*_feed_conditions(scope), Event.recurrence_rule.is_not(None), Event.series_end_dt > BOUNDARY)
+    )
+    both = union_all(select(one_off.c.id, one_off.c.start_dt), series).subquery()
+    return select(both.c.id).order_by(both.c.start_dt, both.c.id).limit(FEED_MAX_EVENTS).correlate(None)
 
 
 @lru_cache(maxsize=None)
 def _events_statements(scope: Scope) -> tuple:
     """The feed's events, their themes, their recommendations, the meetings' sessions."""
-    conditions = [*_feed_conditions(scope), _in_window()]
     ids = _carried(scope)
     rows = (
         select(
@@ -362,9 +372,8 @@ def _events_statements(scope: Scope) -> tuple:
             Parent.uid, Parent.title, Parent.language, Parent.translations, Parent.status,
         )
         .outerjoin(Parent, Parent.id == Event.parent_id)
-        .where(*conditions)
+        .where(Event.id.in_(ids))
         .order_by(Event.start_dt, Event.id)
-        .limit(FEED_MAX_EVENTS)  # the same as `ids`, in the same order
     )
     themes = select(event_themes.c.event_id, event_themes.c.theme_id).where(
         event_themes.c.event_id.in_(ids)

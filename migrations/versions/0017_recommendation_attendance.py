@@ -11,9 +11,14 @@ counted up to a moment, and valid while site_state.attendance_version (bumped
 by every change to a past figure) is the one they were counted at; a page adds
 what ended since.
 
-ix_event_end_dt becomes ix_event_end_dt_status: the events of a
+ix_event_end_dt becomes ix_event_by_end (end, status, series end): the events of a
 recommendation upcoming, past or ended lately are counted from the index
 alone, without reading each event's row.
+
+ix_event_one_off_length holds how long each event that does not repeat
+lasts: its end gives the longest, so that a list of the events still on
+after a moment walks them by start from that moment less the longest, not
+from the first event the site ever had.
 """
 from alembic import op
 import sqlalchemy as sa
@@ -27,10 +32,19 @@ branch_labels = None
 depends_on = None
 
 
+def _length_expression():
+    if op.get_bind().dialect.name == "sqlite":  # UTC text
+        return sa.text("(julianday(end_dt) - julianday(start_dt))")
+    return sa.text("(end_dt - start_dt)")
+
+
 def upgrade():
+    op.create_index('ix_event_one_off_length', 'event', [_length_expression()], unique=False,
+                    sqlite_where=sa.text("recurrence_rule IS NULL"),
+                    postgresql_where=sa.text("recurrence_rule IS NULL"))
     with op.batch_alter_table('event', schema=None) as batch_op:
         batch_op.drop_index('ix_event_end_dt')
-        batch_op.create_index('ix_event_end_dt_status', ['end_dt', 'status'], unique=False)
+        batch_op.create_index('ix_event_by_end', ['end_dt', 'status', 'series_end_dt'], unique=False)
     with op.batch_alter_table('site_state', schema=None) as batch_op:
         batch_op.add_column(sa.Column('attendance_version', sa.BigInteger(), server_default='0',
                                       nullable=False))
@@ -49,9 +63,10 @@ def upgrade():
 
 
 def downgrade():
+    op.drop_index('ix_event_one_off_length', table_name='event')
     op.drop_table('recommendation_attendance')
     with op.batch_alter_table('site_state', schema=None) as batch_op:
         batch_op.drop_column('attendance_version')
     with op.batch_alter_table('event', schema=None) as batch_op:
-        batch_op.drop_index('ix_event_end_dt_status')
+        batch_op.drop_index('ix_event_by_end')
         batch_op.create_index('ix_event_end_dt', ['end_dt'], unique=False)
