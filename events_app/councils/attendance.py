@@ -11,7 +11,7 @@ hours) to what is kept. The kept figures stand only while
 that can alter a past figure bumps it in the same transaction (`_note_change`):
 
 * an event made, deleted, or given another status, end, repetition or list
-  of recommendations;
+  of recommendations (or a recommendation another list of events);
 * a check-in recorded or undone (`Registration.attended_dt`, a repeating
   event's `Attendance` rows), a registration moved or deleted;
 * any bulk statement on those tables.
@@ -42,6 +42,7 @@ from ..events.models import Event, EventStatus, event_recommendations
 from ..extensions import db
 from ..pagecache import site_state
 from ..registrations.models import Attendance as CheckIn, Registration
+from .models import Recommendation
 from ..timeutil import UTCDateTime
 
 log = logging.getLogger(__name__)
@@ -231,6 +232,8 @@ def _changes_attendance(obj, state: str) -> bool:
         if state == "dirty":
             return _changed(obj, _EVENT_FIELDS)
         return state == "deleted" or bool(obj.recommendations)
+    if table is Recommendation.__table__:  # its events, through the backref
+        return state == "dirty" and _changed(obj, ("events",))
     if table is Registration.__table__:
         if state == "dirty":
             return _changed(obj, _REGISTRATION_FIELDS)

@@ -147,6 +147,13 @@ def test_figures_stay_exact_through_every_change_that_alters_them(app, clock, ac
         db.session.delete(db.session.get(Event, events["draft"]))
     step(delete_an_event)
 
+    def link_from_the_recommendation():
+        from events_app.councils.models import Recommendation
+
+        recommendation, event = db.session.get(Recommendation, recs[2]), db.session.get(Event, events["both"])
+        recommendation.events.append(event)
+    step(link_from_the_recommendation)
+
     def bulk_delete_links():
         from events_app.events.models import event_recommendations
 
