@@ -48,7 +48,7 @@ WARM_UP = 20
 def pages() -> list[tuple[str, object]]:
     """(label, the path for a database's `info`)."""
     fixed = ["/", "/events", "/events?council=education", "/events?theme=advocacy-systemic-change",
-             "/api/v1/events", "/councils/education", "/recommendations/ED-1", "/feeds/events.atom"]
+             "/api/v1/events", "/councils/education", "/recommendations/ED-1"]
     found = [(path, lambda _info, path=path: path) for path in fixed]
     found.insert(2, ("event page", lambda info: f"/events/{info['meeting_slug']}"))
     return found

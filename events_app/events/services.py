@@ -155,15 +155,18 @@ def _listing_after(filters: EventFilter, now: datetime) -> datetime:
 # whole and expanded here; one-off events stay paged by the database.
 
 
-def _one_off(conditions: list, after) -> list:
+def _one_off(conditions: list, after, by_start: bool = True) -> list:
     """Events that do not repeat, meet `conditions` and end after `after`.
 
-    Walked by start, they are looked for from `after` less the longest such
-    event (`earliest_start`), not from the first event the site ever had:
-    years of past events are not read to list the next twenty.
+    Walked by start (`by_start`), they are looked for from `after` less the
+    longest such event (`earliest_start`), not from the first event the site
+    ever had: years of past events are not read to list the next twenty.
+    Counted, they are read by end from `after` (ix_event_one_off_end holds
+    all a count asks): no bound on start, which would draw SQLite to the
+    index by start and each event's row.
     """
-    return [*conditions, Event.recurrence_rule.is_(None), Event.end_dt > after,
-            Event.start_dt > earliest_start(after)]
+    found = [*conditions, Event.recurrence_rule.is_(None), Event.end_dt > after]
+    return [*found, Event.start_dt > earliest_start(after)] if by_start else found
 
 
 # How long the longest event that does not repeat lasts: the last entry of
@@ -238,7 +241,8 @@ def find_events(
     # Counted no further than LISTED_AT_MOST: the count then costs the same
     # at 1,000 events as at 100,000 (a filter makes it walk the events in
     # order until it has found enough).
-    counted = select(literal(1)).where(*one_off).limit(LISTED_AT_MOST + 1).subquery()
+    counted = (select(literal(1)).where(*_one_off(conditions, after, by_start=False))
+               .limit(LISTED_AT_MOST + 1).subquery())
     total = (session.scalar(select(func.count()).select_from(counted)) or 0) + len(dates)
     capped = total > LISTED_AT_MOST
     total = min(total, LISTED_AT_MOST)
