@@ -495,8 +495,9 @@ def upcoming_events_for_council(
         session,
         [Event.status.in_(PUBLIC_STATUSES), or_(Event.council_id == council.id, addresses_council)],
         now, limit=limit,
-        # Shown as event cards (council, sessions) named with their meeting.
-        options=(*_listing_options(), selectinload(Event.parent)),
+        # Shown as event cards (council, sessions) named with their meeting (in the
+        # same row: one statement whether or not a session is among them).
+        options=(*_listing_options(), joinedload(Event.parent)),
     )
 
 
