@@ -42,8 +42,8 @@ from ..events.models import Event, EventStatus, event_recommendations
 from ..extensions import db
 from ..pagecache import site_state
 from ..registrations.models import Attendance as CheckIn, Registration
-from .models import Recommendation
 from ..timeutil import UTCDateTime
+from .models import Recommendation
 
 log = logging.getLogger(__name__)
 
