@@ -73,6 +73,15 @@ def _epoch_ms_sqlite(element, compiler, **kw):
     return f"CAST(ROUND((julianday({value}) - 2440587.5) * 86400000.0) AS INTEGER)"
 
 
+def _per_dialect(element_class, **templates) -> None:
+    """Compile `element_class` on each dialect from a template of its
+    arguments ({0}, {1}, … as SQL)."""
+    for dialect, template in templates.items():
+        def compile_(element, compiler, template=template, **kw):
+            return template.format(*(compiler.process(clause, **kw) for clause in element.clauses))
+        compiles(element_class, dialect)(compile_)
+
+
 class event_length(FunctionElement):
     """How long an event lasts, `event_length(end, start)`, in SQL an index
     can hold: days as a real number on SQLite (which stores UTC text), an
@@ -81,34 +90,18 @@ class event_length(FunctionElement):
     inherit_cache = True
 
 
-@compiles(event_length, "postgresql")
-def _event_length_postgresql(element, compiler, **kw):
-    end, start = (compiler.process(clause, **kw) for clause in element.clauses)
-    return f"({end} - {start})"
-
-
-@compiles(event_length, "sqlite")
-def _event_length_sqlite(element, compiler, **kw):
-    end, start = (compiler.process(clause, **kw) for clause in element.clauses)
-    return f"(julianday({end}) - julianday({start}))"
+_per_dialect(event_length, postgresql="({0} - {1})", sqlite="(julianday({0}) - julianday({1}))")
 
 
 class less_length(FunctionElement):
     """`less_length(moment, length)`: the moment a second more than `length`
     (an `event_length`) before `moment`, comparable with the stored times
-    (so that an index on them can be walked from it). NULL if `length` is."""
+    (so that an index on them can be walked from it). NULL if `length` is.
+    On SQLite, the stored text's form to the millisecond; the second spares
+    julianday's rounding."""
 
     inherit_cache = True
 
 
-@compiles(less_length, "postgresql")
-def _less_length_postgresql(element, compiler, **kw):
-    moment, length = (compiler.process(clause, **kw) for clause in element.clauses)
-    return f"({moment} - {length} - interval '1 second')"
-
-
-@compiles(less_length, "sqlite")
-def _less_length_sqlite(element, compiler, **kw):
-    # The stored text's form, to the millisecond; the second spares julianday's rounding.
-    moment, length = (compiler.process(clause, **kw) for clause in element.clauses)
-    return f"strftime('%Y-%m-%d %H:%M:%f', julianday({moment}) - {length} - 1.0 / 86400)"
+_per_dialect(less_length, postgresql="({0} - {1} - interval '1 second')",
+             sqlite="strftime('%Y-%m-%d %H:%M:%f', julianday({0}) - {1} - 1.0 / 86400)")
