@@ -61,6 +61,27 @@ def live_site(tmp_path_factory):
         yield from _serve_demo(url)
 
 
+def _closed_before_sending(app):
+    """Hand Werkzeug's development server each response as bytes, already closed.
+
+    That server closes the application's iterator only after draining the
+    socket, and the drain raises when Chromium has dropped the connection (it
+    cancels favicon and prefetch requests freely): the open static file is
+    then left to the garbage collector, and its ResourceWarning fails whichever
+    test happens to be running. A list has nothing to close.
+    """
+
+    def buffered(environ, start_response):
+        body = app(environ, start_response)
+        try:
+            return [b"".join(body)]
+        finally:
+            if hasattr(body, "close"):
+                body.close()
+
+    return buffered
+
+
 def _serve_demo(url: str):
     from werkzeug.serving import make_server
 
@@ -102,7 +123,7 @@ def _serve_demo(url: str):
         db.session.remove()
 
     # Port 0: the server binds a free port and keeps it (no find-then-rebind race).
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, _closed_before_sending(app), threaded=True)
     port = server.server_port
     thread = threading.Thread(target=server.serve_forever, name="live-site", daemon=True)
     thread.start()
