@@ -1,14 +1,14 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField
 from wtforms.validators import NumberRange, Optional
 
 from ..events.forms import EventFilterForm
+from ..forms import Form
 
 EMBED_LIMIT, EMBED_MAX = 10, 50
 
 
-class EmbedForm(FlaskForm):
+class EmbedForm(Form):
     """What an embedded list shows: the filters of `/events`, how many, and
     in which language (read from the query string of `/embed/events` and
     of `/share`, which writes that address)."""

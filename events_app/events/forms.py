@@ -1,9 +1,9 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField
 from wtforms.validators import Length, Optional, Regexp
 from wtforms.widgets import Select
 
+from ..forms import Form
 from .models import KIND_LABELS, LANGUAGE_CODE
 
 
@@ -40,7 +40,7 @@ class KeptSelect(Select):
         return found
 
 
-class EventFilterForm(FlaskForm):
+class EventFilterForm(Form):
     """The filters of `/events`, read from the query string (a GET form)."""
 
     class Meta:

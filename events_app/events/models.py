@@ -2,6 +2,7 @@ import enum
 import re
 import uuid
 from datetime import datetime
+from functools import lru_cache
 
 import markdown
 import nh3
@@ -96,7 +97,15 @@ ALLOWED_TAGS = {
 
 
 def render_markdown(text: str) -> Markup:
-    html = markdown.markdown(text or "", extensions=["sane_lists"])
+    """Safe HTML of `text`. The same text always gives the same HTML, so it
+    is rendered once per process and text (an edit is a new text): an event
+    page rendered cold no longer parses its description again."""
+    return _rendered_markdown(str(text or ""))
+
+
+@lru_cache(maxsize=2048)
+def _rendered_markdown(text: str) -> Markup:
+    html = markdown.markdown(text, extensions=["sane_lists"])
     return Markup(
         nh3.clean(
             html,

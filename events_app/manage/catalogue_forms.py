@@ -11,12 +11,12 @@ import re
 from urllib.parse import urlsplit
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
 
 from ..councils.models import RECOMMENDATION_STATUS_LABELS, RecommendationStatus
+from ..forms import Form
 from ..registrations.forms import clean, one_line
 from .event_forms import MultiCheckboxField
 from .translation_forms import with_translations
@@ -61,7 +61,7 @@ class _PositionMixin:
         return int(self.position.data) if self.position.data else None
 
 
-class CouncilForm(_PositionMixin, FlaskForm):
+class CouncilForm(_PositionMixin, Form):
     name = _text(_l("Name"), 120, required=_l("Please give the Sub-council a name."))
     description = _text(_l("Description (optional)"), 20000, area=True, rows=5)
     position = _position()
@@ -80,7 +80,7 @@ class CouncilForm(_PositionMixin, FlaskForm):
                 **self.language_values()}
 
 
-class ThemeForm(_PositionMixin, FlaskForm):
+class ThemeForm(_PositionMixin, Form):
     name = _text(_l("Name"), 120, required=_l("Please give the theme a name."))
     outcome = _text(_l("Intended outcome (optional)"), 2000, area=True, rows=3,
                     description=_l("What the partnership means to achieve under this theme, "
@@ -92,7 +92,7 @@ class ThemeForm(_PositionMixin, FlaskForm):
                 "position": self.position_value(), **self.language_values()}
 
 
-class VenueForm(FlaskForm):
+class VenueForm(Form):
     name = _text(_l("Name"), 200, required=_l("Please give the venue a name."))
     address = _text(_l("Address"), 300, required=_l("Please give the venue's address."),
                     description=_l("Street, city and postal code, as residents would look it up."))
@@ -125,7 +125,7 @@ def _status_choices() -> list[SelectChoice]:
             for status, label in RECOMMENDATION_STATUS_LABELS.items()]
 
 
-class RecommendationForm(_PositionMixin, FlaskForm):
+class RecommendationForm(_PositionMixin, Form):
     # First on the page: changing the status is what the form is mostly for.
     status = RadioField(
         _l("Status"), choices=_status_choices(), default=RecommendationStatus.OPEN.value,

@@ -13,7 +13,6 @@ import re
 from datetime import date, datetime, time, timedelta, timezone
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from wtforms import BooleanField, SelectField, SelectMultipleField, StringField, TextAreaField
@@ -24,6 +23,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from ..councils.models import Recommendation, SubCouncil, Theme
 from ..events import recurrence
 from ..events.models import KIND_LABELS, STATUS_LABELS, Event, EventStatus, Venue
+from ..forms import Form
 from ..registrations.forms import clean, one_line
 from ..reminders.services import OffsetError, check_offsets, parse_offsets
 from ..timeutil import site_zone, to_local
@@ -70,7 +70,7 @@ def _minutes_text(minutes: int) -> str:
 LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?$")
 
 
-class EventForm(FlaskForm):
+class EventForm(Form):
     kind = SelectField(_l("Kind of event"),
                        choices=[SelectChoice(kind.value, label) for kind, label in KIND_LABELS.items()])
     title = StringField(_l("Title"), filters=[one_line],
@@ -499,7 +499,7 @@ def event_form():
         "interpretation_notes": 2000, "childcare_notes": 2000})
 
 
-class CancelForm(FlaskForm):
+class CancelForm(Form):
     reason = TextAreaField(
         _l("Why is it cancelled?"), filters=[clean],
         validators=[DataRequired(_l("Please say why: registrants read it.")),
@@ -513,7 +513,7 @@ def cancel_form():
     return with_translations(CancelForm, {"reason": services.MAX_REASON})
 
 
-class AuditFilterForm(FlaskForm):
+class AuditFilterForm(Form):
     class Meta:
         csrf = False  # a GET form: filters in the address, nothing changes
 

@@ -1,7 +1,6 @@
 """Forms of the registrants pages: a walk-in, a move, a message, the door."""
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
@@ -15,6 +14,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
 
+from ..forms import Form
 from ..i18n import language_choices
 from ..registrations.forms import MultiCheckboxField, clean, one_line
 from .translation_forms import with_translations
@@ -22,7 +22,7 @@ from .translation_forms import with_translations
 _MAX = _l("Please use at most %(max)d characters.")
 
 
-class WalkInForm(FlaskForm):
+class WalkInForm(Form):
     name = StringField(
         _l("Name"), filters=[one_line],
         validators=[DataRequired(_l("Please enter the person's name.")), Length(max=200, message=_MAX)],
@@ -78,7 +78,7 @@ class WalkInForm(FlaskForm):
             raise ValidationError(_l("Please pick sessions of this meeting only."))
 
 
-class MoveForm(FlaskForm):
+class MoveForm(Form):
     # By slug: a session's address, as in the rest of /manage.
     to_session = SelectField(_l("Move to"), validate_choice=False)
 
@@ -91,7 +91,7 @@ class MoveForm(FlaskForm):
             raise ValidationError(_l("Please pick a session of this meeting."))
 
 
-class MessageForm(FlaskForm):
+class MessageForm(Form):
     audience = RadioField(
         _l("Send to"),
         choices=[SelectChoice("confirmed", _l("People with a confirmed place")),
@@ -118,7 +118,7 @@ def message_form():
     return with_translations(MessageForm, {"subject": 200, "body": 5000})
 
 
-class AttendForm(FlaskForm):
+class AttendForm(Form):
     """One button at the door; `q` brings the person back to the same search."""
 
     attended = HiddenField()
@@ -131,5 +131,5 @@ class AttendForm(FlaskForm):
             raise ValidationError("attended must be 1 or 0")
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """A confirmation page's button: its CSRF token and nothing else."""

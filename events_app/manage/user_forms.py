@@ -1,11 +1,11 @@
 """Forms of the accounts pages (admins only): invite a person, change an account."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, ValidationError
 
 from ..accounts.models import ROLE_LABELS, Role
+from ..forms import Form
 from ..registrations.forms import MultiCheckboxField, clean, one_line
 
 _MAX = _l("Please use at most %(max)d characters.")
@@ -15,7 +15,7 @@ def _role_choices() -> list[SelectChoice]:
     return [SelectChoice(role.value, label) for role, label in ROLE_LABELS.items()]
 
 
-class _AccountFields(FlaskForm):
+class _AccountFields(Form):
     name = StringField(
         _l("Name"), filters=[one_line],
         validators=[DataRequired(_l("Please enter the person's name.")),

@@ -3,7 +3,6 @@ import re
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
@@ -18,6 +17,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional, Regexp, Va
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..events.models import EventKind
+from ..forms import Form
 from ..i18n import current_language, language_choices
 
 # Control characters (NUL above all, which PostgreSQL refuses) never reach
@@ -68,7 +68,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class RegistrationForm(FlaskForm):
+class RegistrationForm(Form):
     name = StringField(
         _l("Your name"),
         filters=[one_line],

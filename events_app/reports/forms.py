@@ -1,9 +1,9 @@
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 
+from ..forms import Form
 from ..manage.event_forms import MultiCheckboxField, add_error, parse_date
 from .services import Period, PeriodChoice
 
@@ -12,7 +12,7 @@ from .services import Period, PeriodChoice
 LONGEST_PERIOD_DAYS = 366 * 5
 
 
-class ReportForm(FlaskForm):
+class ReportForm(Form):
     """The report's choices, in the address (a GET form: bookmarkable)."""
 
     class Meta:
@@ -62,7 +62,7 @@ class ReportForm(FlaskForm):
         return [i for i in (field.data or []) if i in allowed]
 
 
-class PublishForm(FlaskForm):
+class PublishForm(Form):
     """The period to publish (hidden fields of the report page's button)."""
 
     start = StringField()

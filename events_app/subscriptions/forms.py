@@ -1,11 +1,11 @@
 """Subscribing to the weekly digest, and changing a subscription."""
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, ValidationError
 
+from ..forms import Form
 from ..i18n import current_language, language_choices
 from ..registrations.forms import MultiCheckboxField, your_email_field
 
@@ -19,7 +19,7 @@ def _int_or_none(value):
         return None
 
 
-class ChoicesForm(FlaskForm):
+class ChoicesForm(Form):
     """What the digest holds and its language (the subscription page)."""
 
     language = SelectField(_l("Language of the digest"))

@@ -135,6 +135,25 @@ def test_messages_are_in_the_readers_language(app, client, make_event):
     assert "Veuillez saisir une adresse courriel comme nom@exemple.com." in body
 
 
+@pytest.mark.parametrize("language, message", [
+    ("fr", "N'est pas un choix valide."),
+    ("ar", "اختيار غير صحيح."),
+    ("es", "Opción inválida."),
+    ("zh-CN", "不是有效的选择。"),
+    ("en", "Not a valid choice."),
+])
+def test_wtforms_own_messages_follow_each_request_language(app, client, make_event, language, message):
+    """WTForms' catalogue is kept per language: a request in one language
+    never gets the messages of the one before it."""
+    event = make_event()
+    for asked, expected in [(language, message), ("en", "Not a valid choice."), (language, message)]:
+        response = register(client, event.slug, headers={"Accept-Language": asked},
+                            preferred_language="de")
+        assert response.status_code == 400
+        errors = parse(response.get_data(as_text=True)).find_all("ul", id="preferred_language-error")
+        assert expected in normalise(errors[0].text)
+
+
 def test_what_a_person_typed_is_kept_and_cleaned(app, client, make_event):
     event = make_event()
     response = register(client, event.slug, name="  Amina\x00 Yusuf\x07 ",
