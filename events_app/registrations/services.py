@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 from flask_babel import LazyString, format_datetime, gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, bindparam, func, or_, select
-from sqlalchemy.orm import Session, lazyload
+from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..dbutil import serialise_sqlite
@@ -179,15 +179,28 @@ _CONFIRMED = (
     .where(Registration.event_id == bindparam("event_id"),
            Registration.status == RegistrationStatus.CONFIRMED)
 )
-_ACTIVE = (
-    select(Registration)
-    # Its event is the one in hand (the identity map has it): no join.
-    .options(lazyload(Registration.event))
+# What a new registration is decided on, read in one statement once its
+# event is locked: the confirmed seats, the people waitlisted before now, and
+# the address's active registration if it has one. Every row of the event was
+# written under the same lock, by a transaction that committed before this
+# one took it, so each has a smaller id than the row about to be written:
+# "waitlisted before it" is then simply "registered at or before now".
+_STANDING = select(
+    _CONFIRMED.scalar_subquery(),
+    select(func.count())
+    .select_from(Registration)
+    .where(Registration.event_id == bindparam("event_id"),
+           Registration.status == RegistrationStatus.WAITLISTED,
+           Registration.registered_dt <= bindparam("now"))
+    .scalar_subquery(),
+    select(Registration.id)
     .where(
         Registration.event_id == bindparam("event_id"),
         Registration.email_key == bindparam("email_key"),
         Registration.status != RegistrationStatus.CANCELLED,
     )
+    .limit(1)
+    .scalar_subquery(),
 )
 
 
@@ -259,8 +272,16 @@ def _validate_picks(event: Event, session_ids: Iterable[int]) -> list[Event]:
     return picks
 
 
-def _active_registration(session: Session, event_id: int, email_key: str) -> Registration | None:
-    return session.scalars(_ACTIVE, {"event_id": event_id, "email_key": email_key}).first()
+@dataclass
+class _Standing:
+    confirmed: int
+    waitlisted_before: int
+    active_id: int | None
+
+
+def _standing(session: Session, event: Event, email_key: str, now: datetime) -> _Standing:
+    row = session.execute(_STANDING, {"event_id": event.id, "email_key": email_key, "now": now}).one()
+    return _Standing(row[0] or 0, row[1] or 0, row[2])
 
 
 def register(
@@ -305,8 +326,9 @@ def register(
             raise InvalidSessionPick()
 
     email_key = normalise_email(email)
-    existing = _active_registration(session, event.id, email_key)
-    if existing is not None:
+    standing = _standing(session, event, email_key, now)
+    if standing.active_id is not None:
+        existing = session.get(Registration, standing.active_id)
         notifications.already_registered(session, existing, _positions(session, existing), now)
         return existing, None, False
 
@@ -330,8 +352,10 @@ def register(
             return RegistrationStatus.CONFIRMED
         return RegistrationStatus.WAITLISTED
 
+    seated = event.capacity is None or standing.confirmed < event.capacity
     registration = Registration(
-        event=event, status=status_for(event), link_id=link_id, **person
+        event=event, link_id=link_id, **person,
+        status=RegistrationStatus.CONFIRMED if seated else RegistrationStatus.WAITLISTED,
     )
     session.add(registration)
     session.flush()
@@ -348,14 +372,19 @@ def register(
     set_committed_value(registration, "session_registrations", children)
     for child in children:
         set_committed_value(child, "parent_registration", registration)
-    notifications.registered(session, registration, _positions(session, registration), now)
+    positions = _positions(session, registration, known={registration.id: standing.waitlisted_before + 1})
+    notifications.registered(session, registration, positions, now)
     return registration, token_for(link_id), True
 
 
-def _positions(session: Session, registration: Registration) -> dict[int, int | None]:
-    """Waitlist positions of a registration and its session picks, by id."""
+def _positions(session: Session, registration: Registration,
+               known: dict[int, int] | None = None) -> dict[int, int | None]:
+    """Waitlist positions of a registration and its session picks, by id
+    (those `known` already are not counted again)."""
+    known = known or {}
     rows = [registration, *registration.session_registrations]
-    return {row.id: waitlist_position(session, row) for row in rows if row.is_waitlisted}
+    return {row.id: known[row.id] if row.id in known else waitlist_position(session, row)
+            for row in rows if row.is_waitlisted}
 
 
 def waitlist_position(session: Session, registration: Registration) -> int | None:

@@ -410,3 +410,44 @@ def test_a_cancelled_event_offers_no_places_and_no_add_to_calendar(app, client, 
     assert "Add to your calendar" not in page and "Google Calendar" not in page
     # The calendar file stays: it marks the event cancelled in calendars that have it.
     assert "Already in your calendar?" in page and "Calendar file (.ics)" in page
+
+
+def test_a_registration_reads_and_writes_in_few_statements(app, client, make_event, make_recommendation):
+    """One statement loads the event with what its mail says, one locks it,
+    one reads the seats taken, the waitlist before the person and their
+    earlier registration; then the three writes. The waitlist position read
+    is the one the person is told."""
+    from dbsetup import count_statements
+
+    first, second = make_recommendation(), make_recommendation()
+    event = make_event(capacity=1, recommendations=[first, second])
+    with app.app_context():
+        engine = db.engine
+    runs = []
+    for n in range(3):
+        with count_statements(engine) as statements:
+            assert register(client, event.slug, email=f"p{n}@example.org").status_code == 303
+        runs.append([" ".join(s.split()) for s in statements
+                     if s.split()[0] in ("SELECT", "INSERT", "UPDATE", "DELETE")])
+    expected = [("SELECT", "FROM event LEFT OUTER JOIN"), ("SELECT", "FOR UPDATE" if engine.dialect.name ==
+                "postgresql" else "FROM event WHERE event.id IN"), ("SELECT", "(SELECT count(*)"),
+                ("INSERT", "INTO registration"), ("INSERT", "INTO outbox_message"),
+                ("INSERT", "INTO event_seat_state")]
+
+    def shape(run):
+        return [(s.split()[0], next((p for _, p in expected if p in s), s[:60])) for s in run]
+
+    # Waitlisted: exactly those six.
+    assert shape(runs[1]) == shape(runs[2]) == expected, runs[1:]
+    # Confirmed: the invitation's calendar also reads the event's themes and
+    # meeting (built once a minute per event and language, then kept).
+    invitation = [s for s in shape(runs[0]) if s not in expected]
+    assert [s for s in shape(runs[0]) if s in expected] == expected and len(invitation) <= 2, runs[0]
+
+    with app.app_context():
+        bodies = [normalise(m.body_text) for m in
+                  db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id))]
+    assert "at number" not in bodies[0]
+    assert "at number 1." in bodies[1] and "at number 2." in bodies[2]
+    # Both recommendations are told: the event's row came once for each.
+    assert all(first.code in body and second.code in body for body in bodies)
