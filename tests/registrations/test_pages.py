@@ -413,10 +413,10 @@ def test_a_cancelled_event_offers_no_places_and_no_add_to_calendar(app, client, 
 
 
 def test_a_registration_reads_and_writes_in_few_statements(app, client, make_event, make_recommendation):
-    """One statement loads the event with what its mail says, one locks it,
-    one reads the seats taken, the waitlist before the person and their
-    earlier registration; then the three writes. The waitlist position read
-    is the one the person is told."""
+    """Two statements load the event and the recommendations its mail names,
+    one locks it, one reads the seats taken, the waitlist before the person
+    and their earlier registration; then the three writes. The waitlist
+    position read is the one the person is told."""
     from dbsetup import count_statements
 
     first, second = make_recommendation(), make_recommendation()
@@ -429,7 +429,8 @@ def test_a_registration_reads_and_writes_in_few_statements(app, client, make_eve
             assert register(client, event.slug, email=f"p{n}@example.org").status_code == 303
         runs.append([" ".join(s.split()) for s in statements
                      if s.split()[0] in ("SELECT", "INSERT", "UPDATE", "DELETE")])
-    expected = [("SELECT", "FROM event LEFT OUTER JOIN"), ("SELECT", "FOR UPDATE" if engine.dialect.name ==
+    expected = [("SELECT", "FROM event LEFT OUTER JOIN venue"), ("SELECT", "FROM event_recommendation"),
+                ("SELECT", "FOR UPDATE" if engine.dialect.name ==
                 "postgresql" else "FROM event WHERE event.id IN"), ("SELECT", "(SELECT count(*)"),
                 ("INSERT", "INTO registration"), ("INSERT", "INTO outbox_message"),
                 ("INSERT", "INTO event_seat_state")]
@@ -437,7 +438,7 @@ def test_a_registration_reads_and_writes_in_few_statements(app, client, make_eve
     def shape(run):
         return [(s.split()[0], next((p for _, p in expected if p in s), s[:60])) for s in run]
 
-    # Waitlisted: exactly those six.
+    # Waitlisted: exactly those seven.
     assert shape(runs[1]) == shape(runs[2]) == expected, runs[1:]
     # Confirmed: the invitation's calendar also reads the event's themes and
     # meeting (built once a minute per event and language, then kept).
@@ -449,5 +450,5 @@ def test_a_registration_reads_and_writes_in_few_statements(app, client, make_eve
                   db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id))]
     assert "at number" not in bodies[0]
     assert "at number 1." in bodies[1] and "at number 2." in bodies[2]
-    # Both recommendations are told: the event's row came once for each.
+    # Both recommendations are told.
     assert all(first.code in body and second.code in body for body in bodies)
