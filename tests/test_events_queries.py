@@ -151,6 +151,26 @@ def test_listing_is_a_handful_of_queries(app, client, small_world):
     assert len(statements) <= 9, "\n---\n".join(statements)
 
 
+def test_an_event_page_reads_its_one_of_each_in_its_own_row(app, client, small_world):
+    """A session's page: its Sub-council, venue and meeting come with the
+    event's row, its lists (themes, recommendations, sessions) in one
+    statement each."""
+    with app.app_context():
+        session_slug = db.session.scalars(
+            db.select(Event.slug).where(Event.parent_id == small_world.id).order_by(Event.id)).first()
+    for path in ("/events/the-meeting", f"/events/{session_slug}"):
+        client.get(path)
+        statements = [" ".join(s.split()) for s in statements_for(app, client, path)]
+        first = next(s for s in statements if "FROM event " in s)
+        assert all(join in first for join in ("JOIN sub_council", "JOIN venue", "JOIN event AS")), first
+        alone = [s for s in statements if s.startswith("SELECT sub_council.") or
+                 (s.startswith("SELECT event.") and "WHERE event.id IN" in s)]
+        assert alone == [], alone
+        # The sessions' venues, for the programme: one statement for all.
+        assert len([s for s in statements if s.startswith("SELECT venue.")]) <= 1
+        assert len(statements) <= 8, "\n---\n".join(statements)
+
+
 def test_home_runs_the_same_number_of_queries_with_6_or_500_events(app, client, clock, small_world,
                                                                    make_event):
     # Six events fill the home page from the coming weeks alone; with fewer it

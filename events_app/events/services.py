@@ -316,16 +316,18 @@ def upcoming_community_meetings(session: Session, now: datetime, limit: int = 3)
 
 
 def get_public_event(session: Session, slug: str) -> Event | None:
-    """One published or cancelled event with everything its page shows."""
+    """One published or cancelled event with everything its page shows: its
+    Sub-council, venue and meeting in the same row (one each), its lists in
+    one statement per list."""
     return session.scalars(
         select(Event)
         .where(Event.slug == slug, Event.status.in_(PUBLIC_STATUSES))
         .options(
-            selectinload(Event.council),
-            selectinload(Event.venue),
+            joinedload(Event.council),
+            joinedload(Event.venue),
+            joinedload(Event.parent),
             selectinload(Event.themes),
             selectinload(Event.recommendations).selectinload(Recommendation.themes),
-            selectinload(Event.parent),
             selectinload(Event.sessions).options(
                 selectinload(Event.venue),
                 selectinload(Event.recommendations),
